@@ -1,0 +1,1 @@
+"""ANTQ: the all-people movement to protect national security, digitized."""

@@ -1,0 +1,95 @@
+"""The one place that decides what a user may see and do.
+
+A `Scope` is built once per request from the user's active memberships. Every view, API
+endpoint, export and background job asks it, either for a queryset filter (`q`) or for a single
+decision (`allows`). Views never filter by node themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q
+
+from antq.accounts.roles import GRANTABLE_BY, ROLE_ACTIONS, Action, Role
+from antq.org.models import OrgNode, subtree_q
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    path: str
+    include_descendants: bool
+    node_id: int
+
+    def covers(self, path: str) -> bool:
+        if self.include_descendants:
+            return path.startswith(self.path)
+        return path == self.path
+
+    def q(self, field: str) -> Q:
+        if self.include_descendants:
+            return subtree_q(self.path, field=field)
+        return Q(**{field: self.path})
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None
+    grants: tuple[Grant, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def for_user(cls, user: User | AnonymousUser) -> Scope:
+        if not user.is_authenticated or not user.is_active:
+            return cls(user_id=None)
+        rows = user.memberships.filter(is_active=True).values_list(  # type: ignore[union-attr]
+            "role", "node__path", "include_descendants", "node_id"
+        )
+        return cls(user_id=user.pk, grants=tuple(Grant(*row) for row in rows))
+
+    def _grants_for(self, action: str) -> list[Grant]:
+        return [g for g in self.grants if action in ROLE_ACTIONS.get(g.role, frozenset())]
+
+    def allows(self, action: str, node: OrgNode) -> bool:
+        return any(g.covers(node.path) for g in self._grants_for(action))
+
+    def sees(self, node: OrgNode) -> bool:
+        return self.allows(Action.VIEW, node)
+
+    def q(self, action: str = Action.VIEW, *, field: str = "path") -> Q:
+        """A filter on `field` (a path column) matching every node where `action` is allowed."""
+        grants = self._grants_for(action)
+        if not grants:
+            return Q(pk__in=[])
+        return reduce(or_, (g.q(field) for g in grants))
+
+    def roles(self) -> set[str]:
+        return {g.role for g in self.grants}
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles()
+
+    def can_anywhere(self, action: str) -> bool:
+        return bool(self._grants_for(action))
+
+    def grantable_roles(self) -> set[str]:
+        granted: set[str] = set()
+        for role in self.roles():
+            granted |= GRANTABLE_BY.get(role, frozenset())
+        return granted
+
+    def root_nodes(self) -> list[int]:
+        """Node ids the user's view starts from (their membership nodes)."""
+        return sorted({g.node_id for g in self.grants})
+
+
+def scope_of(request: object) -> Scope:
+    """The request's scope, computed once and cached on the request."""
+    cached = getattr(request, "_antq_scope", None)
+    if cached is None:
+        cached = Scope.for_user(request.user)  # type: ignore[attr-defined]
+        request._antq_scope = cached  # type: ignore[attr-defined]
+    return cached

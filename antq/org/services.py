@@ -1,0 +1,140 @@
+"""Writes to the tree and the unit registry: every change is atomic and audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from antq.audit.models import AuditAction
+from antq.audit.services import diff, record
+from antq.core.errors import ConcurrentEditError, DomainError
+from antq.org.choices import UNIT_KINDS, UNIT_PARENT_KINDS
+from antq.org.eligibility import exclusion_code
+from antq.org.models import MAX_CHILDREN, SEGMENT_WIDTH, OrgNode
+
+# Fields a registry form or import may set on a unit.
+UNIT_FIELDS = (
+    "kind", "name", "short_name", "code", "address", "managing_authority", "enterprise_size",
+    "tax_code", "education_level", "is_armed_forces", "people_count", "subunit_count",
+    "contact_name", "contact_phone", "contact_email",
+)
+
+
+def allocate_child_paths(parent: OrgNode | None, count: int) -> list[str]:
+    """Reserve `count` new child paths under `parent` (None: a root). Call inside a transaction."""
+    if parent is None:
+        start = OrgNode.objects.filter(parent__isnull=True).count() + 1
+        prefix = ""
+    else:
+        locked = OrgNode.objects.select_for_update().only("path", "child_counter").get(pk=parent.pk)
+        start = locked.child_counter + 1
+        prefix = locked.path
+        if start + count - 1 > MAX_CHILDREN:
+            raise DomainError(_("Đơn vị cấp trên đã đạt số đơn vị trực thuộc tối đa."))
+        OrgNode.objects.filter(pk=parent.pk).update(child_counter=F("child_counter") + count)
+    return [f"{prefix}{n:0{SEGMENT_WIDTH}d}" for n in range(start, start + count)]
+
+
+def prepare_node(node: OrgNode, *, path: str) -> OrgNode:
+    """Fill the derived columns of an unsaved node (also used by bulk loaders)."""
+    node.path = path
+    node.depth = len(path) // SEGMENT_WIDTH - 1
+    node.refresh_search_text()
+    if node.kind in UNIT_KINDS:
+        node.exclusion_code = exclusion_code(node.kind, _attrs(node))
+    return node
+
+
+def _attrs(node: OrgNode) -> dict[str, Any]:
+    return {name: getattr(node, name) for name in UNIT_FIELDS}
+
+
+def _check_unit_parent(kind: str, parent: OrgNode) -> None:
+    if kind not in UNIT_KINDS:
+        raise DomainError(_("Loại đơn vị không hợp lệ."))
+    if parent.kind not in UNIT_PARENT_KINDS:
+        raise DomainError(_("Đơn vị phải trực thuộc một xã, phường, đặc khu hoặc một tỉnh."))
+    if parent.valid_to is not None:
+        raise DomainError(_("Đơn vị cấp trên đã hết hiệu lực sau sắp xếp hành chính."))
+
+
+@transaction.atomic
+def node_create(*, by: User | None, parent: OrgNode | None, **fields: Any) -> OrgNode:
+    """Create a node of any kind under `parent`."""
+    node = OrgNode(parent=parent, **fields)
+    prepare_node(node, path=allocate_child_paths(parent, 1)[0])
+    node.full_clean(exclude=["path", "depth"])
+    node.save()
+    record(actor=by, action=AuditAction.CREATE, obj=node, node_path=node.path,
+           changes=diff({}, node.snapshot()))
+    return node
+
+
+@transaction.atomic
+def unit_create(*, by: User | None, parent: OrgNode, data: dict[str, Any]) -> OrgNode:
+    """Register a new assessed unit under a commune or a province."""
+    _check_unit_parent(data.get("kind", ""), parent)
+    return node_create(by=by, parent=parent, **{k: v for k, v in data.items() if k in UNIT_FIELDS})
+
+
+def _lock_for_change(unit: OrgNode, expected_version: int | None) -> OrgNode:
+    current = OrgNode.objects.select_for_update().get(pk=unit.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ConcurrentEditError(
+            _("Đơn vị này vừa được người khác sửa. Vui lòng tải lại trang để xem bản mới nhất rồi sửa lại.")
+        )
+    return current
+
+
+@transaction.atomic
+def unit_update(
+    *, by: User | None, unit: OrgNode, data: dict[str, Any], parent: OrgNode | None = None,
+    expected_version: int | None = None,
+) -> OrgNode:
+    """Change registry attributes (and optionally the parent commune) of a unit."""
+    current = _lock_for_change(unit, expected_version)
+    before = current.snapshot()
+    for name, value in data.items():
+        if name in UNIT_FIELDS and name != "kind":
+            setattr(current, name, value)
+    if parent is not None and parent.pk != current.parent_id:
+        _check_unit_parent(current.kind, parent)
+        current.parent = parent
+        # Units are leaves of the tree, so moving one rewrites only its own path.
+        prepare_node(current, path=allocate_child_paths(parent, 1)[0])
+    else:
+        prepare_node(current, path=current.path)
+    current.full_clean(exclude=["path", "depth"])
+    changes = diff(before, current.snapshot())
+    if not changes:
+        return current
+    current.version += 1
+    current.save()
+    record(actor=by, action=AuditAction.UPDATE, obj=current, node_path=current.path, changes=changes)
+    return current
+
+
+@transaction.atomic
+def unit_set_active(
+    *, by: User | None, unit: OrgNode, active: bool, reason: str, expected_version: int | None = None
+) -> OrgNode:
+    """Deactivate (or reactivate) a unit; units with history are never deleted."""
+    if not reason.strip():
+        raise DomainError(_("Vui lòng nêu lý do."))
+    current = _lock_for_change(unit, expected_version)
+    if current.is_active == active:
+        return current
+    current.is_active = active
+    current.version += 1
+    current.save(update_fields=["is_active", "version", "updated_at"])
+    record(
+        actor=by,
+        action=AuditAction.REACTIVATE if active else AuditAction.DEACTIVATE,
+        obj=current, node_path=current.path,
+        changes={"is_active": [not active, active]}, reason=reason,
+    )
+    return current

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from antq.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("antq.accounts.urls")),
+    path("org/", include("antq.org.urls")),
+    path("units/", include("antq.units.urls")),
+    path("audit/", include("antq.audit.urls")),
+    path("api/", include("antq.api.urls")),
+    path("django-admin/", admin.site.urls),
+]

@@ -26,6 +26,13 @@ DIVISION_LABELS = {
 }
 
 
+def province_name(province: Province) -> str:
+    """The package names centrally-run cities in full ("Thành phố Hà Nội") but provinces bare."""
+    if province.division_type == VietNamDivisionType.TINH and not province.name.startswith("Tỉnh "):
+        return f"Tỉnh {province.name}"
+    return province.name
+
+
 def province_code(number: int) -> str:
     return f"T{number:02d}"
 
@@ -69,7 +76,7 @@ def load_current_admin_units(*, province_numbers: set[int] | None = None) -> Loa
     missing = [p for p in provinces if province_code(p.code.value) not in by_code]
     for province, path in zip(missing, allocate_child_paths(nation, len(missing)), strict=True):
         node = OrgNode(kind=NodeKind.PROVINCE, code=province_code(province.code.value), parent=nation,
-                       name=province.name, division=DIVISION_LABELS[province.division_type],
+                       name=province_name(province), division=DIVISION_LABELS[province.division_type],
                        valid_from=REFORM_DATE)
         new_nodes.append(prepare_node(node, path=path))
     OrgNode.objects.bulk_create(new_nodes)
@@ -77,7 +84,7 @@ def load_current_admin_units(*, province_numbers: set[int] | None = None) -> Loa
     for province in provinces:
         node = by_code.get(province_code(province.code.value))
         if node is not None:
-            _sync(node, name=province.name, division=DIVISION_LABELS[province.division_type], result=result)
+            _sync(node, name=province_name(province), division=DIVISION_LABELS[province.division_type], result=result)
     province_nodes = OrgNode.objects.in_bulk(
         [province_code(p.code.value) for p in provinces], field_name="code"
     )

@@ -1,0 +1,61 @@
+"""The user's current node (shown in the breadcrumb and used as the default filter) and menu."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from antq.accounts.roles import Action
+from antq.accounts.scope import Scope, scope_of
+from antq.org.models import OrgNode
+
+SESSION_KEY = "antq_current_node"
+
+
+def current_node(request: HttpRequest) -> OrgNode | None:
+    """The node the user is working on: chosen in the breadcrumb, else their highest membership."""
+    scope = scope_of(request)
+    if not scope.grants:
+        return None
+    cached: OrgNode | None = getattr(request, "_antq_current_node", None)
+    if cached is not None:
+        return cached
+    visible = OrgNode.objects.filter(scope.q(Action.VIEW)).select_related("parent")
+    node = None
+    chosen = request.session.get(SESSION_KEY)
+    if chosen:
+        node = visible.filter(pk=chosen).first()
+    if node is None:
+        node = visible.filter(pk__in=scope.root_nodes()).order_by("depth", "path").first()
+    request._antq_current_node = node  # type: ignore[attr-defined]
+    return node
+
+
+def set_current_node(request: HttpRequest, node: OrgNode) -> None:
+    request.session[SESSION_KEY] = node.pk
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url: str
+    key: str
+
+
+def menu(scope: Scope) -> list[MenuItem]:
+    """Menu entries the user's roles allow, in a fixed order."""
+    items = [MenuItem(str(_("Trang chủ")), reverse("home"), "home")]
+    if scope.can_anywhere(Action.VIEW):
+        items.append(MenuItem(str(_("Danh bạ đơn vị")), reverse("units:list"), "units"))
+        items.append(MenuItem(str(_("Cây hành chính")), reverse("org:browse"), "org"))
+    if scope.can_anywhere(Action.UNIT_IMPORT):
+        items.append(MenuItem(str(_("Nhập từ tệp")), reverse("units:import"), "import"))
+    if scope.can_anywhere(Action.MEMBERSHIP_MANAGE):
+        items.append(MenuItem(str(_("Người dùng")), reverse("accounts:user_list"), "users"))
+    if scope.can_anywhere(Action.AUDIT_VIEW):
+        items.append(MenuItem(str(_("Nhật ký")), reverse("audit:list"), "audit"))
+    items.append(MenuItem(str(_("API")), reverse("api:docs"), "api"))
+    return items

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from antq.org.choices import UNIT_KINDS, NodeKind
+from antq.org.models import OrgNode
+
+
+class ParentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: OrgNode) -> str:  # type: ignore[override]
+        return obj.name if obj.kind == NodeKind.COMMUNE else f"{obj.name} ({_('cấp tỉnh')})"
+
+
+class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Registry form; the same form serves create and edit (kind is fixed once created)."""
+
+    parent = ParentChoiceField(label=_("Trực thuộc (xã, phường, đặc khu hoặc tỉnh)"), queryset=OrgNode.objects.none())
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = OrgNode
+        fields = [
+            "kind", "name", "short_name", "code", "parent", "address", "managing_authority",
+            "enterprise_size", "tax_code", "education_level", "is_armed_forces", "people_count",
+            "subunit_count", "contact_name", "contact_phone", "contact_email",
+        ]
+        help_texts = {
+            "code": _("Mã duy nhất trong toàn quốc, dùng khi nhập lại từ tệp Excel."),
+            "people_count": _("Khu dân cư: số hộ gia đình; cơ quan, doanh nghiệp, trường học: số cán bộ, người lao động."),
+            "enterprise_size": _("Doanh nghiệp nhỏ, siêu nhỏ không thuộc diện xét theo TT 124/2021/TT-BCA."),
+            "education_level": _("Tiểu học, mầm non, nhà trẻ không thuộc diện xét theo TT 124/2021/TT-BCA."),
+        }
+
+    def __init__(self, *args: Any, parents: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(v, label) for v, label in NodeKind.choices if v in UNIT_KINDS]  # type: ignore[attr-defined]
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.fields["kind"].disabled = True
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind == NodeKind.ENTERPRISE and not data.get("enterprise_size"):
+            self.add_error("enterprise_size", _("Vui lòng chọn quy mô doanh nghiệp."))
+        if kind == NodeKind.SCHOOL and not data.get("education_level"):
+            self.add_error("education_level", _("Vui lòng chọn cấp học."))
+        return data
+
+
+class UnitFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm kiếm"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("Tên hoặc mã, gõ có dấu hoặc không dấu"), "type": "search"}))
+    kind = forms.ChoiceField(label=_("Loại"), required=False)
+    eligibility = forms.ChoiceField(label=_("Diện xét"), required=False, choices=[
+        ("", _("Tất cả")), ("eligible", _("Thuộc diện xét")), ("excluded", _("Không thuộc diện"))])
+    status = forms.ChoiceField(label=_("Trạng thái"), required=False, choices=[
+        ("", _("Tất cả")), ("active", _("Đang hoạt động")), ("inactive", _("Ngừng hoạt động"))])
+    commune = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    within = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Tất cả"))] + [  # type: ignore[attr-defined]
+            (v, label) for v, label in NodeKind.choices if v in UNIT_KINDS
+        ]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do"), max_length=500)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

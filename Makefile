@@ -1,0 +1,56 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a step of theirs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+CHROMIUM ?= /usr/bin/chromium
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install chromium lint typecheck check-migrations messages worker clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The system Chromium drives the browser tests (Playwright cannot download its own here).
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Chromium from Debian packages (needs root)…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; }
+
+run: install
+	$(BIN)/antq migrate --noinput -v0
+	$(BIN)/antq load_demo
+	@echo ""
+	@echo "ANTQ đang chạy tại / is running at: http://$(HOST):$(PORT)/"
+	@echo "Nhấn Ctrl+C để dừng / Press Ctrl+C to stop."
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(BIN)/antq db_worker --no-startup-delay >var/worker.log 2>&1 & \
+	  $(BIN)/antq runserver --noreload $(HOST):$(PORT)
+
+test: install chromium
+	$(BIN)/antq check --fail-level WARNING
+	$(BIN)/pytest -q -n 2 --dist loadgroup
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check antq config tests
+
+typecheck: install
+	$(BIN)/mypy antq config
+
+check-migrations: install
+	$(BIN)/antq makemigrations --check --dry-run
+
+messages:
+	$(BIN)/antq makemessages -l en --ignore=.venv --ignore=var
+	$(BIN)/antq compilemessages -l en --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

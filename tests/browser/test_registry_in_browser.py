@@ -1,0 +1,57 @@
+"""A commune police officer finds a unit without typing accents, opens it and edits it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from antq.audit.models import AuditEvent
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    expect(page.get_by_role("heading", name="Đăng nhập ANTQ")).to_be_visible()
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name=re.compile("Xin chào"))).to_be_visible()
+
+
+def test_officer_searches_without_accents_opens_and_edits_a_unit(page: Page, live_server, tree, commune_police):
+    log_in(page, live_server.url, "xa.congan")
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Danh bạ đơn vị").click()
+
+    page.get_by_role("searchbox").fill("to dan pho")
+    results = page.locator("#results")
+    expect(results.get_by_role("link", name="Tổ dân phố 1, phường Quy Nhơn")).to_be_visible()
+    expect(results.get_by_role("link", name="Trường THCS Nguyễn Du")).to_have_count(0)
+
+    results.get_by_role("link", name="Tổ dân phố 1, phường Quy Nhơn").click()
+    expect(page.get_by_role("heading", name=re.compile("Tổ dân phố 1"))).to_be_visible()
+    page.get_by_role("link", name="Sửa", exact=True).click()
+
+    page.get_by_label("Số hộ gia đình / số cán bộ, người lao động").fill("345")
+    page.get_by_label("Người liên hệ").fill("Nguyễn Văn Tổ Trưởng")
+    page.get_by_role("button", name="Lưu").click()
+
+    expect(page.get_by_text("Đã lưu thay đổi.")).to_be_visible()
+    expect(page.get_by_text("Nguyễn Văn Tổ Trưởng").first).to_be_visible()
+    tree.unit.refresh_from_db()
+    assert tree.unit.people_count == 345
+    event = AuditEvent.objects.filter(object_id=str(tree.unit.pk), action="update").get()
+    assert event.changes["people_count"] == [320, 345]
+    assert event.actor == commune_police
+
+
+def test_phone_width_shows_the_menu_behind_a_toggle(page: Page, live_server, tree, commune_police):
+    page.set_viewport_size({"width": 390, "height": 800})
+    log_in(page, live_server.url, "xa.congan")
+    nav = page.get_by_role("navigation", name="Điều hướng chính")
+    expect(nav).to_be_hidden()
+    page.get_by_role("button", name="Danh mục").click()
+    expect(nav.get_by_role("link", name="Danh bạ đơn vị")).to_be_visible()

@@ -1,8 +1,9 @@
-"""Reaching users and memberships through the manager's scope (404 outside it)."""
+"""Reaching users and memberships through the reader's scope: 404 outside it, 403 without the right."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -11,26 +12,30 @@ from antq.accounts.roles import Action
 from antq.accounts.scope import Scope
 
 
-def managed_users(scope: Scope) -> QuerySet[User]:
-    """Users holding at least one membership on a node the manager may manage."""
-    return User.objects.filter(
-        memberships__in=Membership.objects.filter(scope.q(Action.MEMBERSHIP_MANAGE, field="node__path"))
-    ).distinct()
+def _memberships(scope: Scope, action: str) -> QuerySet[Membership]:
+    return Membership.objects.filter(scope.q(action, field="node__path"))
+
+
+def managed_users(scope: Scope, action: str = Action.MEMBERSHIP_MANAGE) -> QuerySet[User]:
+    """Users holding at least one membership on a node where the reader may do `action`."""
+    return User.objects.filter(pk__in=_memberships(scope, action).values("user_id"))
 
 
 def user_for(scope: Scope, pk: object) -> User:
     try:
-        return managed_users(scope).get(pk=pk)
+        user = managed_users(scope, Action.VIEW).get(pk=pk)
     except (User.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+    if not managed_users(scope).filter(pk=user.pk).exists():
+        raise PermissionDenied
+    return user
 
 
 def membership_for(scope: Scope, pk: object) -> Membership:
     try:
-        return (
-            Membership.objects.filter(scope.q(Action.MEMBERSHIP_MANAGE, field="node__path"))
-            .select_related("node", "user")
-            .get(pk=pk)
-        )
+        membership = _memberships(scope, Action.VIEW).select_related("node", "user").get(pk=pk)
     except (Membership.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+    if not scope.allows(Action.MEMBERSHIP_MANAGE, membership.node):
+        raise PermissionDenied
+    return membership

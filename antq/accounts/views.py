@@ -78,7 +78,6 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request)
-    _require_manager(scope)
     user = user_for(scope, pk)
     form = MembershipForm(request.POST or None, scope=scope, nodes=_grant_nodes(scope))
     if request.method == "POST" and form.is_valid():
@@ -104,7 +103,6 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request)
-    _require_manager(scope)
     membership = membership_for(scope, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
@@ -124,7 +122,6 @@ def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request)
-    _require_manager(scope)
     user = user_for(scope, pk)
     form = SetPasswordForm(request.POST)
     first = user.memberships.select_related("node").order_by("node__path").first()

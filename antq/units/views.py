@@ -20,6 +20,7 @@ from antq.core.errors import ConcurrentEditError, DomainError
 from antq.core.pagination import keyset_page
 from antq.org import services
 from antq.org.access import node_for, unit_for
+from antq.org.models import OrgNode
 from antq.org.selectors import UnitFilters, unit_list, unit_parent_choices
 from antq.units.forms import ReasonForm, UnitFilterForm, UnitForm
 
@@ -119,7 +120,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = unit_for(scope, pk, Action.UNIT_EDIT)
     # Moving a unit to another commune needs the right to create units there; the current
     # parent stays selectable for an officer who may only edit.
-    parents = unit_parent_choices(scope) | unit_parent_choices(scope, Action.VIEW).filter(pk=unit.parent_id)
+    parents = unit_parent_choices(scope) | OrgNode.objects.filter(pk=unit.parent_id)
     form = UnitForm(request.POST or None, instance=unit, parents=parents.distinct(),
                     initial={"parent": unit.parent_id})
     if request.method == "POST" and form.is_valid():

@@ -1,0 +1,202 @@
+"""Role × scope matrix over every route of the site and the API.
+
+Each route declares the object it acts on and the action it needs. The expected answer for each
+persona is computed from two hand-written tables below (what each persona sees, what it may do),
+independent of the application's own Scope code, and compared with the real response:
+outside scope → 404, in scope without the action → 403, anonymous → login redirect (UI) or 401
+(API). A route without an entry in ROUTES fails `test_every_route_has_an_expectation`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.authtoken.models import Token
+
+from antq.accounts.models import Membership
+from antq.accounts.roles import Role
+from antq.units.models import ImportJob
+from tests import factories as f
+
+PERSONAS = ["admin", "province_officer", "province_leader", "inspector", "commune_police",
+            "commune_leader", "unit_officer"]
+TARGETS = ["nation", "province", "commune", "unit", "sibling_commune", "sibling_unit",
+           "other_province", "other_unit"]
+
+# What each persona can see, written out by hand from the tree in conftest.py.
+SEES = {
+    "admin": set(TARGETS),
+    "province_officer": {"province", "commune", "unit", "sibling_commune", "sibling_unit"},
+    "province_leader": {"province", "commune", "unit", "sibling_commune", "sibling_unit"},
+    "inspector": {"province", "commune", "unit", "sibling_commune", "sibling_unit"},
+    "commune_police": {"commune", "unit"},
+    "commune_leader": {"commune", "unit"},
+    "unit_officer": {"unit"},
+}
+# What each persona may do, written out by hand from the product decisions (not from roles.py).
+MAY = {
+    "admin": {"view", "export", "unit_create", "unit_edit", "unit_deactivate", "unit_import",
+              "membership_manage", "audit_view", "node_edit"},
+    "province_officer": {"view", "export", "unit_create", "unit_edit", "unit_deactivate", "unit_import",
+                         "membership_manage", "audit_view"},
+    "province_leader": {"view", "export", "audit_view"},
+    "inspector": {"view", "export", "audit_view"},
+    "commune_police": {"view", "export", "unit_create", "unit_edit", "unit_deactivate", "unit_import",
+                       "audit_view"},
+    "commune_leader": {"view", "export", "audit_view"},
+    "unit_officer": {"view", "unit_edit", "audit_view"},
+}
+
+
+@dataclass
+class Route:
+    action: str
+    # Which object the URL names: a TARGETS entry, "none" (no object), or a builder for
+    # objects that are not tree nodes (import jobs, memberships, users).
+    target: str | Callable[..., Any] = "none"
+    method: str = "get"
+    data: dict[str, Any] = field(default_factory=dict)
+    ok: tuple[int, ...] = (200,)
+    api: bool = False
+    # Routes that need no login at all (login page, API docs, schema, token endpoint).
+    public: bool = False
+    # Routes whose 'none' target is allowed for anyone with the action somewhere in their scope.
+    kwarg: str = "pk"
+
+
+def _job(personas, tree):  # type: ignore[no-untyped-def]
+    return ImportJob.objects.create(created_by=personas["commune_police"], node=tree.commune,
+                                    original_name="x.xlsx", stored_file="none", status=ImportJob.Status.INVALID)
+
+
+ROUTES: dict[str, Route] = {
+    "home": Route("view"),
+    "accounts:login": Route("view", public=True, ok=(200, 302)),
+    "accounts:logout": Route("view", method="post", ok=(302,), public=True),
+    "accounts:user_list": Route("membership_manage"),
+    "accounts:user_create": Route("membership_manage"),
+    "accounts:user_detail": Route("membership_manage", target="user_in_commune"),
+    "accounts:user_set_password": Route("membership_manage", target="user_in_commune", method="post",
+                                        data={"password": "mot-mat-khau-moi-dai"}, ok=(302,)),
+    "accounts:membership_revoke": Route("membership_manage", target="membership_in_commune", method="post",
+                                        data={"reason": "Chuyển công tác"}, ok=(302,)),
+    "org:browse": Route("view"),
+    "org:switch": Route("view", target="commune", ok=(302,)),
+    "units:list": Route("view"),
+    "units:create": Route("unit_create", target="commune_anywhere"),
+    "units:detail": Route("view", target="unit"),
+    "units:edit": Route("unit_edit", target="unit"),
+    "units:deactivate": Route("unit_deactivate", target="unit", method="post",
+                              data={"reason": "Giải thể", "version": 1}, ok=(302,)),
+    "units:reactivate": Route("unit_deactivate", target="unit", method="post",
+                              data={"reason": "Hoạt động lại", "version": 1}, ok=(302,)),
+    "units:export": Route("export"),
+    "units:import": Route("unit_import", target="commune_anywhere"),
+    "units:import_template": Route("unit_import", target="commune_anywhere"),
+    "units:import_detail": Route("unit_import", target="own_job"),
+    "units:import_progress": Route("unit_import", target="own_job"),
+    "units:import_confirm": Route("unit_import", target="own_job", method="post", ok=(302,)),
+    "units:import_cancel": Route("unit_import", target="own_job", method="post", ok=(302,)),
+    "audit:list": Route("audit_view"),
+    "api:schema": Route("view", public=True),
+    "api:docs": Route("view", public=True),
+}
+
+
+def _all_route_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace in {"admin"} or str(p.pattern).startswith("i18n"):
+                    continue
+                walk(p.url_patterns, f"{prefix}{p.namespace}:" if p.namespace else prefix)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(prefix + p.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_route_has_an_expectation():
+    missing = _all_route_names() - set(ROUTES)
+    assert not missing, f"Routes without an access expectation: {sorted(missing)}"
+    assert not set(ROUTES) - _all_route_names(), "Expectations for routes that no longer exist"
+
+
+@pytest.fixture
+def personas(admin, province_officer, province_leader, inspector, commune_police, commune_leader,
+             unit_officer):  # type: ignore[no-untyped-def]
+    return {
+        "admin": admin, "province_officer": province_officer, "province_leader": province_leader,
+        "inspector": inspector, "commune_police": commune_police, "commune_leader": commune_leader,
+        "unit_officer": unit_officer,
+    }
+
+
+def _resolve_target(route: Route, persona: str | None, personas, tree):  # type: ignore[no-untyped-def]
+    """(url kwargs, name of the tree target that decides visibility or None)."""
+    target = route.target
+    if target == "none" or target == "commune_anywhere":
+        return {}, None
+    if target == "user_in_commune":
+        user = f.user_with_role("nguoi.moi", Role.UNIT_OFFICER, tree.commune)
+        return {"pk": user.pk}, "commune"
+    if target == "membership_in_commune":
+        user = f.user_with_role("nguoi.moi", Role.UNIT_OFFICER, tree.commune)
+        return {"pk": Membership.objects.get(user=user).pk}, "commune"
+    if target == "own_job":
+        job = _job(personas, tree)
+        return {"pk": job.pk}, "own_job"
+    return {"pk": getattr(tree, target).pk}, target
+
+
+def _expected(route: Route, persona: str | None, visibility: str | None) -> tuple[int, ...]:
+    if route.public:
+        return route.ok
+    if persona is None:
+        return (401, 403) if route.api else (302,)
+    if visibility == "own_job":
+        # Jobs are visible to their creator only; the fixture's job belongs to the commune police.
+        if persona != "commune_police":
+            return (404,) if route.action in MAY[persona] else (403, 404)
+        return route.ok
+    if visibility is not None and visibility not in SEES[persona]:
+        return (404,)
+    if route.action not in MAY[persona]:
+        return (403,)
+    return route.ok
+
+
+CASES = [(name, persona, target) for name in ROUTES for persona in [None, *PERSONAS]
+         for target in ([ROUTES[name].target] if not isinstance(ROUTES[name].target, str)
+                        or ROUTES[name].target not in {"unit", "commune"} else
+                        (["unit", "sibling_unit", "other_unit"] if ROUTES[name].target == "unit"
+                         else ["commune", "sibling_commune", "other_province"]))]
+
+
+@pytest.mark.parametrize(("name", "persona", "target"), CASES,
+                         ids=[f"{n}-{p or 'anonymous'}-{t}" for n, p, t in CASES])
+def test_route_answers_by_role_and_scope(client, tree, personas, name, persona, target):
+    route = ROUTES[name]
+    route = Route(**{**route.__dict__, "target": target})
+    if persona is not None:
+        user = personas[persona]
+        if route.api:
+            client.defaults["HTTP_AUTHORIZATION"] = f"Token {Token.objects.get_or_create(user=user)[0].key}"
+        else:
+            client.force_login(user)
+    kwargs, visibility = _resolve_target(route, persona, personas, tree)
+    url = reverse(name, kwargs=kwargs or None)
+    response = getattr(client, route.method)(url, data=route.data)
+    expected = _expected(route, persona, visibility)
+    assert response.status_code in expected, (
+        f"{route.method.upper()} {url} as {persona or 'anonymous'}: {response.status_code}, expected {expected}"
+    )
+    if persona is None and not route.public and not route.api:
+        assert "/accounts/login/" in response["Location"]

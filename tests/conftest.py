@@ -1,9 +1,9 @@
 """Personas on a small tree shaped like the real one.
 
-    Toàn quốc
-    ├── Tỉnh Gia Lai (province)              ── Phường Quy Nhơn (commune) ── KDC Tổ dân phố 1, Trường THCS
-    │                                        └─ Xã Tây Sơn (sibling commune) ── Thôn Kiên Mỹ
-    └── Tỉnh Quảng Trị (other province)      ── Phường Đông Hà ── Khu phố 5
+Toàn quốc
+├── Tỉnh Gia Lai (province)              ── Phường Quy Nhơn (commune) ── KDC Tổ dân phố 1, Trường THCS
+│                                        └─ Xã Tây Sơn (sibling commune) ── Thôn Kiên Mỹ
+└── Tỉnh Quảng Trị (other province)      ── Phường Đông Hà ── Khu phố 5
 """
 
 from __future__ import annotations
@@ -46,8 +46,13 @@ def tree(db: None) -> Tree:
         province=province,
         commune=commune,
         unit=f.unit(commune, "Tổ dân phố 1, phường Quy Nhơn", "X21583-KDC01", people_count=320),
-        school=f.unit(commune, "Trường THCS Nguyễn Du", "X21583-CSGD01", kind=NodeKind.SCHOOL,
-                      education_level=EducationLevel.LOWER_SECONDARY),
+        school=f.unit(
+            commune,
+            "Trường THCS Nguyễn Du",
+            "X21583-CSGD01",
+            kind=NodeKind.SCHOOL,
+            education_level=EducationLevel.LOWER_SECONDARY,
+        ),
         sibling_commune=sibling,
         sibling_unit=f.unit(sibling, "Thôn Kiên Mỹ", "X21600-KDC01"),
         other_province=other_province,

@@ -22,11 +22,15 @@ def node(kind: str, name: str, code: str, parent: OrgNode | None = None, **attrs
     return obj
 
 
-def unit(parent: OrgNode, name: str, code: str, kind: str = NodeKind.RESIDENTIAL_AREA, **attrs: Any) -> OrgNode:
+def unit(
+    parent: OrgNode, name: str, code: str, kind: str = NodeKind.RESIDENTIAL_AREA, **attrs: Any
+) -> OrgNode:
     return node(kind, name, code, parent, **attrs)
 
 
 def user_with_role(username: str, role: str, on: OrgNode, **membership: Any) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, first_name="Thử", last_name=username)
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, first_name="Thử", last_name=username
+    )
     Membership.objects.create(user=user, node=on, role=role, **membership)
     return user

@@ -22,10 +22,25 @@ from antq.accounts.roles import Role
 from antq.units.models import ImportJob
 from tests import factories as f
 
-PERSONAS = ["admin", "province_officer", "province_leader", "inspector", "commune_police",
-            "commune_leader", "unit_officer"]
-TARGETS = ["nation", "province", "commune", "unit", "sibling_commune", "sibling_unit",
-           "other_province", "other_unit"]
+PERSONAS = [
+    "admin",
+    "province_officer",
+    "province_leader",
+    "inspector",
+    "commune_police",
+    "commune_leader",
+    "unit_officer",
+]
+TARGETS = [
+    "nation",
+    "province",
+    "commune",
+    "unit",
+    "sibling_commune",
+    "sibling_unit",
+    "other_province",
+    "other_unit",
+]
 
 # What each persona can see, written out by hand from the tree in conftest.py.
 SEES = {
@@ -39,14 +54,38 @@ SEES = {
 }
 # What each persona may do, written out by hand from the product decisions (not from roles.py).
 MAY = {
-    "admin": {"view", "export", "unit_create", "unit_edit", "unit_deactivate", "unit_import",
-              "membership_manage", "audit_view", "node_edit"},
-    "province_officer": {"view", "export", "unit_create", "unit_edit", "unit_deactivate", "unit_import",
-                         "membership_manage", "audit_view"},
+    "admin": {
+        "view",
+        "export",
+        "unit_create",
+        "unit_edit",
+        "unit_deactivate",
+        "unit_import",
+        "membership_manage",
+        "audit_view",
+        "node_edit",
+    },
+    "province_officer": {
+        "view",
+        "export",
+        "unit_create",
+        "unit_edit",
+        "unit_deactivate",
+        "unit_import",
+        "membership_manage",
+        "audit_view",
+    },
     "province_leader": {"view", "export", "audit_view"},
     "inspector": {"view", "export", "audit_view"},
-    "commune_police": {"view", "export", "unit_create", "unit_edit", "unit_deactivate", "unit_import",
-                       "audit_view"},
+    "commune_police": {
+        "view",
+        "export",
+        "unit_create",
+        "unit_edit",
+        "unit_deactivate",
+        "unit_import",
+        "audit_view",
+    },
     "commune_leader": {"view", "export", "audit_view"},
     "unit_officer": {"view", "unit_edit", "audit_view"},
 }
@@ -69,8 +108,13 @@ class Route:
 
 
 def _job(personas, tree):  # type: ignore[no-untyped-def]
-    return ImportJob.objects.create(created_by=personas["commune_police"], node=tree.commune,
-                                    original_name="x.xlsx", stored_file="none", status=ImportJob.Status.INVALID)
+    return ImportJob.objects.create(
+        created_by=personas["commune_police"],
+        node=tree.commune,
+        original_name="x.xlsx",
+        stored_file="none",
+        status=ImportJob.Status.INVALID,
+    )
 
 
 ROUTES: dict[str, Route] = {
@@ -80,20 +124,36 @@ ROUTES: dict[str, Route] = {
     "accounts:user_list": Route("membership_manage"),
     "accounts:user_create": Route("membership_manage"),
     "accounts:user_detail": Route("membership_manage", target="user_in_commune"),
-    "accounts:user_set_password": Route("membership_manage", target="user_in_commune", method="post",
-                                        data={"password": "mot-mat-khau-moi-dai"}, ok=(302,)),
-    "accounts:membership_revoke": Route("membership_manage", target="membership_in_commune", method="post",
-                                        data={"reason": "Chuyển công tác"}, ok=(302,)),
+    "accounts:user_set_password": Route(
+        "membership_manage",
+        target="user_in_commune",
+        method="post",
+        data={"password": "mot-mat-khau-moi-dai"},
+        ok=(302,),
+    ),
+    "accounts:membership_revoke": Route(
+        "membership_manage",
+        target="membership_in_commune",
+        method="post",
+        data={"reason": "Chuyển công tác"},
+        ok=(302,),
+    ),
     "org:browse": Route("view"),
     "org:switch": Route("view", target="commune", ok=(302,)),
     "units:list": Route("view"),
     "units:create": Route("unit_create", target="commune_anywhere"),
     "units:detail": Route("view", target="unit"),
     "units:edit": Route("unit_edit", target="unit"),
-    "units:deactivate": Route("unit_deactivate", target="unit", method="post",
-                              data={"reason": "Giải thể", "version": 1}, ok=(302,)),
-    "units:reactivate": Route("unit_deactivate", target="unit", method="post",
-                              data={"reason": "Hoạt động lại", "version": 1}, ok=(302,)),
+    "units:deactivate": Route(
+        "unit_deactivate", target="unit", method="post", data={"reason": "Giải thể", "version": 1}, ok=(302,)
+    ),
+    "units:reactivate": Route(
+        "unit_deactivate",
+        target="unit",
+        method="post",
+        data={"reason": "Hoạt động lại", "version": 1},
+        ok=(302,),
+    ),
     "units:export": Route("export"),
     "units:import": Route("unit_import", target="commune_anywhere"),
     "units:import_template": Route("unit_import", target="commune_anywhere"),
@@ -130,11 +190,16 @@ def test_every_route_has_an_expectation():
 
 
 @pytest.fixture
-def personas(admin, province_officer, province_leader, inspector, commune_police, commune_leader,
-             unit_officer):  # type: ignore[no-untyped-def]
+def personas(
+    admin, province_officer, province_leader, inspector, commune_police, commune_leader, unit_officer
+):  # type: ignore[no-untyped-def]
     return {
-        "admin": admin, "province_officer": province_officer, "province_leader": province_leader,
-        "inspector": inspector, "commune_police": commune_police, "commune_leader": commune_leader,
+        "admin": admin,
+        "province_officer": province_officer,
+        "province_leader": province_leader,
+        "inspector": inspector,
+        "commune_police": commune_police,
+        "commune_leader": commune_leader,
         "unit_officer": unit_officer,
     }
 
@@ -173,15 +238,25 @@ def _expected(route: Route, persona: str | None, visibility: str | None) -> tupl
     return route.ok
 
 
-CASES = [(name, persona, target) for name in ROUTES for persona in [None, *PERSONAS]
-         for target in ([ROUTES[name].target] if not isinstance(ROUTES[name].target, str)
-                        or ROUTES[name].target not in {"unit", "commune"} else
-                        (["unit", "sibling_unit", "other_unit"] if ROUTES[name].target == "unit"
-                         else ["commune", "sibling_commune", "other_province"]))]
+CASES = [
+    (name, persona, target)
+    for name in ROUTES
+    for persona in [None, *PERSONAS]
+    for target in (
+        [ROUTES[name].target]
+        if not isinstance(ROUTES[name].target, str) or ROUTES[name].target not in {"unit", "commune"}
+        else (
+            ["unit", "sibling_unit", "other_unit"]
+            if ROUTES[name].target == "unit"
+            else ["commune", "sibling_commune", "other_province"]
+        )
+    )
+]
 
 
-@pytest.mark.parametrize(("name", "persona", "target"), CASES,
-                         ids=[f"{n}-{p or 'anonymous'}-{t}" for n, p, t in CASES])
+@pytest.mark.parametrize(
+    ("name", "persona", "target"), CASES, ids=[f"{n}-{p or 'anonymous'}-{t}" for n, p, t in CASES]
+)
 def test_route_answers_by_role_and_scope(client, tree, personas, name, persona, target):
     route = ROUTES[name]
     route = Route(**{**route.__dict__, "target": target})
@@ -196,7 +271,8 @@ def test_route_answers_by_role_and_scope(client, tree, personas, name, persona, 
     response = getattr(client, route.method)(url, data=route.data)
     expected = _expected(route, persona, visibility)
     assert response.status_code in expected, (
-        f"{route.method.upper()} {url} as {persona or 'anonymous'}: {response.status_code}, expected {expected}"
+        f"{route.method.upper()} {url} as {persona or 'anonymous'}: "
+        f"{response.status_code}, expected {expected}"
     )
     if persona is None and not route.public and not route.api:
         assert "/accounts/login/" in response["Location"]

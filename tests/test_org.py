@@ -32,51 +32,72 @@ def test_subtree_query_excludes_siblings_and_other_provinces(tree):
 def test_search_is_accent_insensitive_on_the_stored_key(tree):
     found = OrgNode.objects.search(search_tokens("to dan pho quy nhon"))
     assert list(found.values_list("code", flat=True)) == ["X21583-KDC01"]
-    assert OrgNode.objects.search(search_tokens("dong ha")).filter(kind=NodeKind.COMMUNE).get() == tree.other_commune
+    assert (
+        OrgNode.objects.search(search_tokens("dong ha")).filter(kind=NodeKind.COMMUNE).get()
+        == tree.other_commune
+    )
 
 
 def test_unit_create_places_unit_under_commune_and_audits(tree, commune_police):
-    unit = services.unit_create(by=commune_police, parent=tree.commune, data={
-        "kind": NodeKind.ENTERPRISE, "name": "Công ty TNHH Phú Tài", "code": "DN-PT",
-        "enterprise_size": EnterpriseSize.MEDIUM,
-    })
+    unit = services.unit_create(
+        by=commune_police,
+        parent=tree.commune,
+        data={
+            "kind": NodeKind.ENTERPRISE,
+            "name": "Công ty TNHH Phú Tài",
+            "code": "DN-PT",
+            "enterprise_size": EnterpriseSize.MEDIUM,
+        },
+    )
     assert unit.path.startswith(tree.commune.path) and unit.depth == tree.commune.depth + 1
     assert unit.is_eligible
     event = AuditEvent.objects.get(object_id=str(unit.pk), action="create")
     assert event.actor == commune_police and event.changes["name"] == [None, "Công ty TNHH Phú Tài"]
 
 
-@pytest.mark.parametrize(("kind", "attrs", "code"), [
-    (NodeKind.ENTERPRISE, {"enterprise_size": EnterpriseSize.SMALL}, "EXC_SMALL_MICRO_ENTERPRISE"),
-    (NodeKind.ENTERPRISE, {"enterprise_size": EnterpriseSize.MICRO}, "EXC_SMALL_MICRO_ENTERPRISE"),
-    (NodeKind.SCHOOL, {"education_level": EducationLevel.PRIMARY}, "EXC_PRIMARY_PRESCHOOL"),
-    (NodeKind.SCHOOL, {"education_level": EducationLevel.CRECHE}, "EXC_PRIMARY_PRESCHOOL"),
-    (NodeKind.AGENCY, {"is_armed_forces": True}, "EXC_ARMED_FORCES"),
-    (NodeKind.SCHOOL, {"education_level": EducationLevel.UPPER_SECONDARY}, ""),
-    (NodeKind.AGENCY, {}, ""),
-])
+@pytest.mark.parametrize(
+    ("kind", "attrs", "code"),
+    [
+        (NodeKind.ENTERPRISE, {"enterprise_size": EnterpriseSize.SMALL}, "EXC_SMALL_MICRO_ENTERPRISE"),
+        (NodeKind.ENTERPRISE, {"enterprise_size": EnterpriseSize.MICRO}, "EXC_SMALL_MICRO_ENTERPRISE"),
+        (NodeKind.SCHOOL, {"education_level": EducationLevel.PRIMARY}, "EXC_PRIMARY_PRESCHOOL"),
+        (NodeKind.SCHOOL, {"education_level": EducationLevel.CRECHE}, "EXC_PRIMARY_PRESCHOOL"),
+        (NodeKind.AGENCY, {"is_armed_forces": True}, "EXC_ARMED_FORCES"),
+        (NodeKind.SCHOOL, {"education_level": EducationLevel.UPPER_SECONDARY}, ""),
+        (NodeKind.AGENCY, {}, ""),
+    ],
+)
 def test_units_excluded_by_tt124_are_kept_but_marked(tree, admin, kind, attrs, code):
-    unit = services.unit_create(by=admin, parent=tree.commune,
-                                data={"kind": kind, "name": "Đơn vị thử", "code": f"U-{kind}-{code}", **attrs})
+    unit = services.unit_create(
+        by=admin,
+        parent=tree.commune,
+        data={"kind": kind, "name": "Đơn vị thử", "code": f"U-{kind}-{code}", **attrs},
+    )
     assert unit.exclusion_code == code
     assert OrgNode.objects.filter(pk=unit.pk).exists()
 
 
 def test_unit_cannot_hang_under_another_unit(tree, admin):
     with pytest.raises(DomainError):
-        services.unit_create(by=admin, parent=tree.unit, data={"kind": NodeKind.AGENCY, "name": "X", "code": "X-1"})
+        services.unit_create(
+            by=admin, parent=tree.unit, data={"kind": NodeKind.AGENCY, "name": "X", "code": "X-1"}
+        )
 
 
 def test_duplicate_code_is_refused_with_a_field_error(tree, admin):
     with pytest.raises(ValidationError) as exc:
-        services.unit_create(by=admin, parent=tree.commune,
-                             data={"kind": NodeKind.AGENCY, "name": "Trùng mã", "code": "X21583-KDC01"})
+        services.unit_create(
+            by=admin,
+            parent=tree.commune,
+            data={"kind": NodeKind.AGENCY, "name": "Trùng mã", "code": "X21583-KDC01"},
+        )
     assert "code" in exc.value.error_dict
 
 
 def test_update_records_old_and_new_values_and_bumps_version(tree, commune_police):
-    unit = services.unit_update(by=commune_police, unit=tree.unit, data={"people_count": 400},
-                                expected_version=1)
+    unit = services.unit_update(
+        by=commune_police, unit=tree.unit, data={"people_count": 400}, expected_version=1
+    )
     assert unit.version == 2
     event = AuditEvent.objects.get(object_id=str(unit.pk), action="update")
     assert event.changes == {"people_count": [320, 400]}
@@ -85,7 +106,9 @@ def test_update_records_old_and_new_values_and_bumps_version(tree, commune_polic
 def test_a_stale_edit_is_refused_and_nothing_is_overwritten(tree, commune_police, commune_leader):
     services.unit_update(by=commune_police, unit=tree.unit, data={"people_count": 400}, expected_version=1)
     with pytest.raises(ConcurrentEditError):
-        services.unit_update(by=commune_police, unit=tree.unit, data={"people_count": 999}, expected_version=1)
+        services.unit_update(
+            by=commune_police, unit=tree.unit, data={"people_count": 999}, expected_version=1
+        )
     tree.unit.refresh_from_db()
     assert tree.unit.people_count == 400
 
@@ -98,8 +121,16 @@ def test_moving_a_unit_to_another_commune_rewrites_its_path(tree, province_offic
 
 
 def test_changing_size_recomputes_eligibility(tree, admin):
-    firm = services.unit_create(by=admin, parent=tree.commune, data={
-        "kind": NodeKind.ENTERPRISE, "name": "Công ty", "code": "DN-1", "enterprise_size": EnterpriseSize.LARGE})
+    firm = services.unit_create(
+        by=admin,
+        parent=tree.commune,
+        data={
+            "kind": NodeKind.ENTERPRISE,
+            "name": "Công ty",
+            "code": "DN-1",
+            "enterprise_size": EnterpriseSize.LARGE,
+        },
+    )
     firm = services.unit_update(by=admin, unit=firm, data={"enterprise_size": EnterpriseSize.SMALL})
     assert firm.exclusion_code == "EXC_SMALL_MICRO_ENTERPRISE"
 
@@ -119,7 +150,10 @@ def test_load_admin_units_gives_34_provinces_and_3321_communes_and_is_idempotent
     assert OrgNode.objects.filter(kind=NodeKind.PROVINCE).count() == 34
     assert OrgNode.objects.filter(kind=NodeKind.COMMUNE).count() == 3321
     assert first.created == 1 + 34 + 3321
-    assert OrgNode.objects.filter(kind=NodeKind.PROVINCE, division="Thành phố trực thuộc trung ương").count() == 6
+    assert (
+        OrgNode.objects.filter(kind=NodeKind.PROVINCE, division="Thành phố trực thuộc trung ương").count()
+        == 6
+    )
     snapshot = list(OrgNode.objects.order_by("pk").values_list("pk", "path", "name", "updated_at"))
     second = load_current_admin_units()
     assert (second.created, second.updated) == (0, 0)

@@ -53,7 +53,9 @@ def test_keyset_pages_walk_forward_and_back_without_gaps(client, tree, commune_p
     assert [u.code for u in back.items] == [u.code for u in pages[1].items]
 
 
-def test_unit_list_query_count_does_not_grow_with_rows(client, tree, commune_police, django_assert_max_num_queries):
+def test_unit_list_query_count_does_not_grow_with_rows(
+    client, tree, commune_police, django_assert_max_num_queries
+):
     for n in range(60):
         f.unit(tree.commune, f"Thôn {n}", f"Q-{n}")
     client.force_login(commune_police)
@@ -64,8 +66,10 @@ def test_unit_list_query_count_does_not_grow_with_rows(client, tree, commune_pol
 
 def test_create_form_shows_vietnamese_error_next_to_the_field(client, tree, commune_police):
     client.force_login(commune_police)
-    response = client.post(reverse("units:create"), {
-        "kind": "enterprise", "name": "Công ty A", "code": "DN-A", "parent": tree.commune.pk})
+    response = client.post(
+        reverse("units:create"),
+        {"kind": "enterprise", "name": "Công ty A", "code": "DN-A", "parent": tree.commune.pk},
+    )
     assert response.status_code == 200
     assert "Vui lòng chọn quy mô doanh nghiệp." in response.context["form"].errors["enterprise_size"]
     assert not OrgNode.objects.filter(code="DN-A").exists()
@@ -73,13 +77,25 @@ def test_create_form_shows_vietnamese_error_next_to_the_field(client, tree, comm
 
 def test_create_then_edit_a_unit_through_the_forms(client, tree, commune_police):
     client.force_login(commune_police)
-    response = client.post(reverse("units:create"), {
-        "kind": "agency", "name": "Trạm Y tế phường Quy Nhơn", "code": "CQ-YT", "parent": tree.commune.pk,
-        "people_count": 12})
+    response = client.post(
+        reverse("units:create"),
+        {
+            "kind": "agency",
+            "name": "Trạm Y tế phường Quy Nhơn",
+            "code": "CQ-YT",
+            "parent": tree.commune.pk,
+            "people_count": 12,
+        },
+    )
     unit = OrgNode.objects.get(code="CQ-YT")
     assert response.status_code == 302 and response["Location"] == reverse("units:detail", args=[unit.pk])
-    data = {"name": "Trạm Y tế phường Quy Nhơn", "code": "CQ-YT", "parent": tree.commune.pk,
-            "people_count": 14, "version": 1}
+    data = {
+        "name": "Trạm Y tế phường Quy Nhơn",
+        "code": "CQ-YT",
+        "parent": tree.commune.pk,
+        "people_count": 14,
+        "version": 1,
+    }
     assert client.post(reverse("units:edit", args=[unit.pk]), data).status_code == 302
     unit.refresh_from_db()
     assert unit.people_count == 14 and unit.kind == "agency"
@@ -88,7 +104,10 @@ def test_create_then_edit_a_unit_through_the_forms(client, tree, commune_police)
 def test_second_writer_with_a_stale_form_is_told_and_nothing_is_overwritten(client, tree, commune_police):
     client.force_login(commune_police)
     data = {"name": tree.unit.name, "code": tree.unit.code, "parent": tree.commune.pk, "version": 1}
-    assert client.post(reverse("units:edit", args=[tree.unit.pk]), {**data, "people_count": 1}).status_code == 302
+    assert (
+        client.post(reverse("units:edit", args=[tree.unit.pk]), {**data, "people_count": 1}).status_code
+        == 302
+    )
     response = client.post(reverse("units:edit", args=[tree.unit.pk]), {**data, "people_count": 2})
     assert response.status_code == 200
     assert "vừa được người khác sửa" in response.content.decode()
@@ -114,7 +133,9 @@ def test_deactivate_keeps_unit_and_shows_it_in_history(client, tree, commune_pol
 
 
 def test_excluded_unit_shows_the_reason(client, tree, commune_police):
-    school = f.unit(tree.commune, "Trường Mầm non Sơn Ca", "MN-1", kind=NodeKind.SCHOOL, education_level="preschool")
+    school = f.unit(
+        tree.commune, "Trường Mầm non Sơn Ca", "MN-1", kind=NodeKind.SCHOOL, education_level="preschool"
+    )
     client.force_login(commune_police)
     page = client.get(reverse("units:detail", args=[school.pk])).content.decode()
     assert "tiểu học, mầm non, nhà trẻ" in page
@@ -122,9 +143,18 @@ def test_excluded_unit_shows_the_reason(client, tree, commune_police):
 
 def test_province_officer_creates_a_user_with_a_role_in_the_province(client, tree, province_officer):
     client.force_login(province_officer)
-    response = client.post(reverse("accounts:user_create"), {
-        "username": "canbo.moi", "full_name": "Nguyễn Văn Mới", "email": "", "password": "mot-mat-khau-du-dai",
-        "node": tree.unit.code, "role": "unit_officer", "include_descendants": "on"})
+    response = client.post(
+        reverse("accounts:user_create"),
+        {
+            "username": "canbo.moi",
+            "full_name": "Nguyễn Văn Mới",
+            "email": "",
+            "password": "mot-mat-khau-du-dai",
+            "node": tree.unit.code,
+            "role": "unit_officer",
+            "include_descendants": "on",
+        },
+    )
     assert response.status_code == 302
     membership = Membership.objects.get(user__username="canbo.moi")
     assert membership.node == tree.unit and membership.role == "unit_officer"
@@ -133,10 +163,19 @@ def test_province_officer_creates_a_user_with_a_role_in_the_province(client, tre
 
 def test_province_officer_cannot_grant_out_of_scope_or_province_roles(client, tree, province_officer):
     client.force_login(province_officer)
-    base = {"username": "x", "full_name": "X Y", "password": "mot-mat-khau-du-dai", "include_descendants": "on"}
-    out = client.post(reverse("accounts:user_create"), {**base, "node": tree.other_unit.code, "role": "unit_officer"})
+    base = {
+        "username": "x",
+        "full_name": "X Y",
+        "password": "mot-mat-khau-du-dai",
+        "include_descendants": "on",
+    }
+    out = client.post(
+        reverse("accounts:user_create"), {**base, "node": tree.other_unit.code, "role": "unit_officer"}
+    )
     assert "node" in out.context["form"].errors
-    admin_role = client.post(reverse("accounts:user_create"), {**base, "node": tree.commune.code, "role": "system_admin"})
+    admin_role = client.post(
+        reverse("accounts:user_create"), {**base, "node": tree.commune.code, "role": "system_admin"}
+    )
     assert "role" in admin_role.context["form"].errors
     assert not User.objects.filter(username="x").exists()
 

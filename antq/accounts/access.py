@@ -21,7 +21,7 @@ def managed_users(scope: Scope, action: str = Action.MEMBERSHIP_MANAGE) -> Query
     return User.objects.filter(pk__in=_memberships(scope, action).values("user_id"))
 
 
-def user_for(scope: Scope, pk: object) -> User:
+def user_for(scope: Scope, pk: int | str) -> User:
     try:
         user = managed_users(scope, Action.VIEW).get(pk=pk)
     except (User.DoesNotExist, ValueError, TypeError) as exc:
@@ -31,7 +31,7 @@ def user_for(scope: Scope, pk: object) -> User:
     return user
 
 
-def membership_for(scope: Scope, pk: object) -> Membership:
+def membership_for(scope: Scope, pk: int | str) -> Membership:
     try:
         membership = _memberships(scope, Action.VIEW).select_related("node", "user").get(pk=pk)
     except (Membership.DoesNotExist, ValueError, TypeError) as exc:

@@ -12,13 +12,14 @@ from antq.org.models import OrgNode
 
 def _role_choices(scope: Scope) -> list[tuple[str, str]]:
     allowed = scope.grantable_roles()
-    return [(value, label) for value, label in Role.choices if value in allowed]
+    return [(value, str(label)) for value, label in Role.choices if value in allowed]
 
 
 class MembershipForm(forms.Form):
     # A code, not a drop-down: a province has thousands of units to grant roles on.
     node = forms.CharField(
-        label=_("Mã đơn vị"), max_length=40,
+        label=_("Mã đơn vị"),
+        max_length=40,
         help_text=_("Mã trong Danh bạ đơn vị, ví dụ T52 (tỉnh), X21001 (xã) hoặc mã của đơn vị cơ sở."),
     )
     role = forms.ChoiceField(label=_("Vai trò"))
@@ -46,7 +47,9 @@ class UserCreateForm(MembershipForm):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     password = forms.CharField(
-        label=_("Mật khẩu ban đầu"), widget=forms.PasswordInput, min_length=10,
+        label=_("Mật khẩu ban đầu"),
+        widget=forms.PasswordInput,
+        min_length=10,
         help_text=_("Ít nhất 10 ký tự, không quá đơn giản."),
     )
     field_order = ["username", "full_name", "email", "password", "node", "role", "include_descendants"]

@@ -15,7 +15,9 @@ class Membership(TimeStampedModel):
     """A role granted to a user on a node, and by default on everything under it."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người dùng"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     node = models.ForeignKey(

@@ -25,8 +25,15 @@ def _check_can_grant(scope: Scope, node: OrgNode, role: str) -> None:
 
 @transaction.atomic
 def user_create(
-    *, by: User, scope: Scope, username: str, full_name: str, email: str, password: str,
-    node: OrgNode, role: str,
+    *,
+    by: User,
+    scope: Scope,
+    username: str,
+    full_name: str,
+    email: str,
+    password: str,
+    node: OrgNode,
+    role: str,
 ) -> User:
     """Create an account together with its first membership (an account without a role sees nothing)."""
     _check_can_grant(scope, node, role)
@@ -37,8 +44,13 @@ def user_create(
     validate_password(password, user)
     user.set_password(password)
     user.save()
-    record(actor=by, action=AuditAction.CREATE, obj=user, node_path=node.path,
-           changes={"username": [None, username], "email": [None, email]})
+    record(
+        actor=by,
+        action=AuditAction.CREATE,
+        obj=user,
+        node_path=node.path,
+        changes={"username": [None, username], "email": [None, email]},
+    )
     membership_grant(by=by, scope=scope, user=user, node=node, role=role)
     return user
 
@@ -60,8 +72,13 @@ def membership_grant(
         membership.save()
     changes = diff(before, membership.snapshot())
     if changes:
-        record(actor=by, action=AuditAction.CREATE if created else AuditAction.REACTIVATE,
-               obj=membership, node_path=node.path, changes=changes)
+        record(
+            actor=by,
+            action=AuditAction.CREATE if created else AuditAction.REACTIVATE,
+            obj=membership,
+            node_path=node.path,
+            changes=changes,
+        )
     return membership
 
 
@@ -77,8 +94,14 @@ def membership_revoke(*, by: User, scope: Scope, membership: Membership, reason:
     locked.is_active = False
     locked.version += 1
     locked.save(update_fields=["is_active", "version", "updated_at"])
-    record(actor=by, action=AuditAction.DEACTIVATE, obj=locked, node_path=locked.node.path,
-           changes={"is_active": [True, False]}, reason=reason)
+    record(
+        actor=by,
+        action=AuditAction.DEACTIVATE,
+        obj=locked,
+        node_path=locked.node.path,
+        changes={"is_active": [True, False]},
+        reason=reason,
+    )
     return locked
 
 
@@ -88,5 +111,11 @@ def user_set_password(*, by: User, user: User, password: str, node_path: str) ->
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    record(actor=by, action=AuditAction.UPDATE, obj=user, node_path=node_path,
-           changes={"password": ["***", "***"]}, reason=_("Đặt lại mật khẩu"))
+    record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        obj=user,
+        node_path=node_path,
+        changes={"password": ["***", "***"]},
+        reason=_("Đặt lại mật khẩu"),
+    )

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from antq.accounts.models import Membership
 from antq.accounts.roles import Action
 from antq.accounts.scope import Scope, scope_of
 from antq.core.errors import DomainError
+from antq.core.http import AuthedHttpRequest
 from antq.org.access import visible_nodes
 
 
@@ -41,7 +42,7 @@ def _form_error(form, exc: Exception) -> None:  # type: ignore[no-untyped-def]
 
 
 @login_required
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedHttpRequest) -> HttpResponse:
     scope = scope_of(request)
     _require_manager(scope)
     users = (
@@ -55,17 +56,27 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedHttpRequest) -> HttpResponse:
     scope = scope_of(request)
     _require_manager(scope)
-    form = UserCreateForm(request.POST or None, scope=scope, nodes=_grant_nodes(scope),
-                          initial={"node": request.GET.get("node", "")})
+    form = UserCreateForm(
+        request.POST or None,
+        scope=scope,
+        nodes=_grant_nodes(scope),
+        initial={"node": request.GET.get("node", "")},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             user = services.user_create(
-                by=request.user, scope=scope, username=data["username"], full_name=data["full_name"],
-                email=data["email"], password=data["password"], node=data["node"], role=data["role"],
+                by=request.user,
+                scope=scope,
+                username=data["username"],
+                full_name=data["full_name"],
+                email=data["email"],
+                password=data["password"],
+                node=data["node"],
+                role=data["role"],
             )
         except (DomainError, ValidationError) as exc:
             _form_error(form, exc)
@@ -76,14 +87,17 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request)
     user = user_for(scope, pk)
     form = MembershipForm(request.POST or None, scope=scope, nodes=_grant_nodes(scope))
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_grant(
-                by=request.user, scope=scope, user=user, node=form.cleaned_data["node"],
+                by=request.user,
+                scope=scope,
+                user=user,
+                node=form.cleaned_data["node"],
                 role=form.cleaned_data["role"],
                 include_descendants=form.cleaned_data["include_descendants"],
             )
@@ -93,15 +107,23 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã cấp quyền."))
             return redirect("accounts:user_detail", user.pk)
     memberships = user.memberships.select_related("node").order_by("-is_active", "node__path")
-    return render(request, "accounts/user_detail.html", {
-        "subject": user, "memberships": memberships, "form": form,
-        "password_form": SetPasswordForm(), "reason_form": ReasonForm(), "active_menu": "users",
-    })
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "subject": user,
+            "memberships": memberships,
+            "form": form,
+            "password_form": SetPasswordForm(),
+            "reason_form": ReasonForm(),
+            "active_menu": "users",
+        },
+    )
 
 
 @login_required
 @require_POST
-def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request)
     membership = membership_for(scope, pk)
     form = ReasonForm(request.POST)
@@ -109,8 +131,9 @@ def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Vui lòng nêu lý do thu hồi quyền."))
     else:
         try:
-            services.membership_revoke(by=request.user, scope=scope, membership=membership,
-                                       reason=form.cleaned_data["reason"])
+            services.membership_revoke(
+                by=request.user, scope=scope, membership=membership, reason=form.cleaned_data["reason"]
+            )
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
@@ -120,15 +143,19 @@ def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
+def user_set_password(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request)
     user = user_for(scope, pk)
     form = SetPasswordForm(request.POST)
     first = user.memberships.select_related("node").order_by("node__path").first()
     if form.is_valid():
         try:
-            services.user_set_password(by=request.user, user=user, password=form.cleaned_data["password"],
-                                       node_path=first.node.path if first else "")
+            services.user_set_password(
+                by=request.user,
+                user=user,
+                password=form.cleaned_data["password"],
+                node_path=first.node.path if first else "",
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -136,6 +163,6 @@ def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã đặt mật khẩu mới."))
     else:
         for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+            for error in errors:
+                messages.error(request, str(error))
     return redirect("accounts:user_detail", user.pk)

@@ -20,8 +20,11 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     action = models.CharField(_("thao tác"), max_length=20, choices=AuditAction.choices)
     object_type = models.CharField(_("loại đối tượng"), max_length=60)

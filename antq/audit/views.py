@@ -3,16 +3,17 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from antq.accounts.roles import Action
 from antq.accounts.scope import scope_of
 from antq.audit.selectors import audit_list
+from antq.core.http import AuthedHttpRequest
 
 
 @login_required
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: AuthedHttpRequest) -> HttpResponse:
     scope = scope_of(request)
     if not scope.can_anywhere(Action.AUDIT_VIEW):
         raise PermissionDenied

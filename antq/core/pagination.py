@@ -42,8 +42,9 @@ def keyset_page(qs: QuerySet[Any], *, after: str = "", before: str = "", size: i
     if cursor_before:
         text, pk = cursor_before
         rows = list(
-            qs.filter(Q(search_text__lt=text) | Q(search_text=text, pk__lt=pk))
-            .order_by("-search_text", "-pk")[: size + 1]
+            qs.filter(Q(search_text__lt=text) | Q(search_text=text, pk__lt=pk)).order_by(
+                "-search_text", "-pk"
+            )[: size + 1]
         )
         has_more_before = len(rows) > size
         items = list(reversed(rows[:size]))

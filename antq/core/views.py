@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from antq.accounts.navigation import current_node
 from antq.accounts.roles import Action, Role
 from antq.accounts.scope import scope_of
 from antq.audit.selectors import audit_list
+from antq.core.http import AuthedHttpRequest
 from antq.org.selectors import unit_counts_by_kind
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     scope = scope_of(request)
     node = current_node(request)
     if node is None:

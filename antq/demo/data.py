@@ -21,11 +21,42 @@ from antq.org.services import allocate_child_paths, prepare_node
 DEMO_PROVINCE = 52  # Gia Lai
 DEMO_PASSWORD = "antq-demo-2026"  # noqa: S105 - printed on purpose: demo logins only
 
-PEOPLE = ["Nguyễn Du", "Lê Lợi", "Trần Hưng Đạo", "Quang Trung", "Võ Thị Sáu", "Lý Thường Kiệt",
-          "Nguyễn Huệ", "Hùng Vương", "Chu Văn An", "Phan Bội Châu", "Nguyễn Trãi", "Lê Quý Đôn",
-          "Trần Phú", "Ngô Mây", "Đào Duy Từ", "Xuân Diệu", "Hàn Mặc Tử", "Bùi Thị Xuân"]
-FIRMS = ["Hoàng Anh", "Phú Tài", "Đức Long", "Tân Phát", "Bình Minh", "Đại Thành", "Sông Côn",
-         "Ánh Dương", "Trường Sơn", "Minh Phát", "Hưng Thịnh", "An Khê", "Kon Hà Nừng", "Tây Sơn"]
+PEOPLE = [
+    "Nguyễn Du",
+    "Lê Lợi",
+    "Trần Hưng Đạo",
+    "Quang Trung",
+    "Võ Thị Sáu",
+    "Lý Thường Kiệt",
+    "Nguyễn Huệ",
+    "Hùng Vương",
+    "Chu Văn An",
+    "Phan Bội Châu",
+    "Nguyễn Trãi",
+    "Lê Quý Đôn",
+    "Trần Phú",
+    "Ngô Mây",
+    "Đào Duy Từ",
+    "Xuân Diệu",
+    "Hàn Mặc Tử",
+    "Bùi Thị Xuân",
+]
+FIRMS = [
+    "Hoàng Anh",
+    "Phú Tài",
+    "Đức Long",
+    "Tân Phát",
+    "Bình Minh",
+    "Đại Thành",
+    "Sông Côn",
+    "Ánh Dương",
+    "Trường Sơn",
+    "Minh Phát",
+    "Hưng Thịnh",
+    "An Khê",
+    "Kon Hà Nừng",
+    "Tây Sơn",
+]
 FORMS = ["Công ty TNHH", "Công ty Cổ phần", "Doanh nghiệp tư nhân", "Hợp tác xã"]
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Đặng", "Bùi", "Đỗ", "Rơ Châm", "Ksor"]
 GIVEN = ["Văn Minh", "Thị Hoa", "Văn Hùng", "Thị Lan", "Đức Tài", "Thị Mai", "H'Len", "Văn Bình"]
@@ -51,36 +82,84 @@ def _units_for(commune: OrgNode, rng: random.Random) -> list[OrgNode]:
     units: list[OrgNode] = []
 
     def add(kind: str, name: str, suffix: str, **attrs: object) -> None:
-        units.append(OrgNode(
-            kind=kind, name=name, code=f"{commune.code}-{suffix}", parent=commune,
-            address=f"{base}, tỉnh Gia Lai", managing_authority=ManagingAuthority.COMMUNE,
-            contact_name=_person(rng), contact_phone=f"09{rng.randrange(10**7, 10**8)}", **attrs,
-        ))
+        units.append(
+            OrgNode(
+                kind=kind,
+                name=name,
+                code=f"{commune.code}-{suffix}",
+                parent=commune,
+                address=f"{base}, tỉnh Gia Lai",
+                managing_authority=ManagingAuthority.COMMUNE,
+                contact_name=_person(rng),
+                contact_phone=f"09{rng.randrange(10**7, 10**8)}",
+                **attrs,
+            )
+        )
 
     for n in range(1, rng.randint(2, 4) + 1):
         label = f"Tổ dân phố {n}" if is_ward else rng.choice([f"Thôn {n}", f"Làng {n}", f"Thôn Kim Sơn {n}"])
-        add(NodeKind.RESIDENTIAL_AREA, f"{label}, {in_text}", f"KDC{n:02d}",
-            short_name=label, people_count=rng.randint(80, 420))
-    add(NodeKind.AGENCY, f"Ủy ban nhân dân {in_text}", "CQ01", short_name="UBND",
-        people_count=rng.randint(25, 60), subunit_count=rng.randint(4, 8))
-    add(NodeKind.AGENCY, f"Trạm Y tế {in_text}", "CQ02", people_count=rng.randint(6, 15),
-        subunit_count=2)
+        add(
+            NodeKind.RESIDENTIAL_AREA,
+            f"{label}, {in_text}",
+            f"KDC{n:02d}",
+            short_name=label,
+            people_count=rng.randint(80, 420),
+        )
+    add(
+        NodeKind.AGENCY,
+        f"Ủy ban nhân dân {in_text}",
+        "CQ01",
+        short_name="UBND",
+        people_count=rng.randint(25, 60),
+        subunit_count=rng.randint(4, 8),
+    )
+    add(NodeKind.AGENCY, f"Trạm Y tế {in_text}", "CQ02", people_count=rng.randint(6, 15), subunit_count=2)
     if rng.random() < 0.3:
-        add(NodeKind.AGENCY, f"Ban Chỉ huy Quân sự {in_text}", "CQ03", is_armed_forces=True,
-            people_count=rng.randint(5, 12))
+        add(
+            NodeKind.AGENCY,
+            f"Ban Chỉ huy Quân sự {in_text}",
+            "CQ03",
+            is_armed_forces=True,
+            people_count=rng.randint(5, 12),
+        )
     for n in range(1, rng.randint(1, 2) + 1):
-        size = rng.choice([EnterpriseSize.MICRO, EnterpriseSize.SMALL, EnterpriseSize.MEDIUM, EnterpriseSize.LARGE])
-        add(NodeKind.ENTERPRISE, f"{rng.choice(FORMS)} {rng.choice(FIRMS)} {base}", f"DN{n:02d}",
-            enterprise_size=size, tax_code=f"41{rng.randrange(10**7, 10**8)}",
-            people_count=rng.randint(10, 900), subunit_count=rng.randint(2, 12))
+        size = rng.choice(
+            [EnterpriseSize.MICRO, EnterpriseSize.SMALL, EnterpriseSize.MEDIUM, EnterpriseSize.LARGE]
+        )
+        add(
+            NodeKind.ENTERPRISE,
+            f"{rng.choice(FORMS)} {rng.choice(FIRMS)} {base}",
+            f"DN{n:02d}",
+            enterprise_size=size,
+            tax_code=f"41{rng.randrange(10**7, 10**8)}",
+            people_count=rng.randint(10, 900),
+            subunit_count=rng.randint(2, 12),
+        )
     person = rng.choice(PEOPLE)
-    add(NodeKind.SCHOOL, f"Trường THCS {person}", "CSGD01", education_level=EducationLevel.LOWER_SECONDARY,
-        people_count=rng.randint(30, 80), subunit_count=rng.randint(4, 8))
-    add(NodeKind.SCHOOL, f"Trường Tiểu học {rng.choice(PEOPLE)}", "CSGD02",
-        education_level=EducationLevel.PRIMARY, people_count=rng.randint(20, 50), subunit_count=4)
+    add(
+        NodeKind.SCHOOL,
+        f"Trường THCS {person}",
+        "CSGD01",
+        education_level=EducationLevel.LOWER_SECONDARY,
+        people_count=rng.randint(30, 80),
+        subunit_count=rng.randint(4, 8),
+    )
+    add(
+        NodeKind.SCHOOL,
+        f"Trường Tiểu học {rng.choice(PEOPLE)}",
+        "CSGD02",
+        education_level=EducationLevel.PRIMARY,
+        people_count=rng.randint(20, 50),
+        subunit_count=4,
+    )
     if rng.random() < 0.4:
-        add(NodeKind.SCHOOL, f"Trường Mầm non {rng.choice(['Hoa Sen', 'Sơn Ca', 'Họa Mi', 'Măng Non'])}",
-            "CSGD03", education_level=EducationLevel.PRESCHOOL, people_count=rng.randint(10, 30))
+        add(
+            NodeKind.SCHOOL,
+            f"Trường Mầm non {rng.choice(['Hoa Sen', 'Sơn Ca', 'Họa Mi', 'Măng Non'])}",
+            "CSGD03",
+            education_level=EducationLevel.PRESCHOOL,
+            people_count=rng.randint(10, 30),
+        )
     return units
 
 
@@ -101,17 +180,27 @@ def load_demo(*, seed: int = 2026, communes_limit: int | None = None) -> list[De
                 new_units.append(prepare_node(unit, path=path))
         OrgNode.objects.bulk_create(new_units, batch_size=1000)
         # A few province-managed agencies sit directly under the province.
-        for n, name in enumerate(["Sở Tư pháp tỉnh Gia Lai", "Bảo hiểm xã hội tỉnh Gia Lai",
-                                  "Trường THPT chuyên Lê Quý Đôn"], start=1):
+        for n, name in enumerate(
+            ["Sở Tư pháp tỉnh Gia Lai", "Bảo hiểm xã hội tỉnh Gia Lai", "Trường THPT chuyên Lê Quý Đôn"],
+            start=1,
+        ):
             kind = NodeKind.SCHOOL if name.startswith("Trường") else NodeKind.AGENCY
-            unit = OrgNode(kind=kind, name=name, code=f"{province.code}-T{n:02d}", parent=province,
-                           managing_authority=ManagingAuthority.PROVINCE, people_count=rng.randint(40, 200),
-                           subunit_count=rng.randint(4, 10),
-                           education_level=EducationLevel.UPPER_SECONDARY if kind == NodeKind.SCHOOL else "")
+            unit = OrgNode(
+                kind=kind,
+                name=name,
+                code=f"{province.code}-T{n:02d}",
+                parent=province,
+                managing_authority=ManagingAuthority.PROVINCE,
+                people_count=rng.randint(40, 200),
+                subunit_count=rng.randint(4, 10),
+                education_level=EducationLevel.UPPER_SECONDARY if kind == NodeKind.SCHOOL else "",
+            )
             prepare_node(unit, path=allocate_child_paths(province, 1)[0]).save()
 
     home_commune = communes[0]
-    home_unit = OrgNode.objects.filter(parent=home_commune, kind=NodeKind.RESIDENTIAL_AREA).order_by("path").first()
+    home_unit = (
+        OrgNode.objects.filter(parent=home_commune, kind=NodeKind.RESIDENTIAL_AREA).order_by("path").first()
+    )
     nation = OrgNode.objects.get(kind=NodeKind.NATION)
     plan = [
         ("quantri", "Quản trị hệ thống", Role.SYSTEM_ADMIN, nation),
@@ -126,10 +215,12 @@ def load_demo(*, seed: int = 2026, communes_limit: int | None = None) -> list[De
     for username, full_name, role, node in plan:
         assert node is not None  # noqa: S101 - the demo province always has units
         first, _sep, last = full_name.rpartition(" ")
-        user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last}
+        )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
         Membership.objects.get_or_create(user=user, node=node, role=role)
-        logins.append(DemoLogin(username, Role(role).label, node.name))
+        logins.append(DemoLogin(username, str(Role(role).label), node.name))
     return logins

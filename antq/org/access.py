@@ -18,7 +18,7 @@ def visible_nodes(scope: Scope, action: str = Action.VIEW) -> OrgNodeQuerySet:
     return OrgNode.objects.filter(scope.q(action))
 
 
-def node_for(scope: Scope, pk: object, action: str = Action.VIEW) -> OrgNode:
+def node_for(scope: Scope, pk: int | str, action: str = Action.VIEW) -> OrgNode:
     """The node with this id if the user sees it (else 404) and may do `action` on it (else 403)."""
     try:
         node = visible_nodes(scope).select_related("parent").get(pk=pk)
@@ -29,7 +29,7 @@ def node_for(scope: Scope, pk: object, action: str = Action.VIEW) -> OrgNode:
     return node
 
 
-def unit_for(scope: Scope, pk: object, action: str = Action.VIEW) -> OrgNode:
+def unit_for(scope: Scope, pk: int | str, action: str = Action.VIEW) -> OrgNode:
     """Like `node_for`, but only assessed units (a commune is not a unit)."""
     node = node_for(scope, pk, Action.VIEW)
     if not node.is_unit:

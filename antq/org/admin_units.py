@@ -59,8 +59,10 @@ def _sync(existing: OrgNode, *, name: str, division: str, result: LoadResult) ->
 def load_current_admin_units(*, province_numbers: set[int] | None = None) -> LoadResult:
     """Create or update the nation, the 34 provinces and their 3,321 communes; idempotent."""
     result = LoadResult()
-    nation = OrgNode.objects.filter(code=NATION_CODE).first()
-    if nation is None:
+    existing_nation = OrgNode.objects.filter(code=NATION_CODE).first()
+    if existing_nation is not None:
+        nation = existing_nation
+    else:
         nation = prepare_node(
             OrgNode(kind=NodeKind.NATION, code=NATION_CODE, name="Toàn quốc", division="Quốc gia"),
             path=allocate_child_paths(None, 1)[0],
@@ -69,22 +71,30 @@ def load_current_admin_units(*, province_numbers: set[int] | None = None) -> Loa
         result.created += 1
 
     provinces = [p for p in Province.iter_all() if not province_numbers or p.code.value in province_numbers]
-    by_code = OrgNode.objects.in_bulk(
-        [province_code(p.code.value) for p in provinces], field_name="code"
-    )
+    by_code = OrgNode.objects.in_bulk([province_code(p.code.value) for p in provinces], field_name="code")
     new_nodes: list[OrgNode] = []
     missing = [p for p in provinces if province_code(p.code.value) not in by_code]
     for province, path in zip(missing, allocate_child_paths(nation, len(missing)), strict=True):
-        node = OrgNode(kind=NodeKind.PROVINCE, code=province_code(province.code.value), parent=nation,
-                       name=province_name(province), division=DIVISION_LABELS[province.division_type],
-                       valid_from=REFORM_DATE)
+        node = OrgNode(
+            kind=NodeKind.PROVINCE,
+            code=province_code(province.code.value),
+            parent=nation,
+            name=province_name(province),
+            division=DIVISION_LABELS[province.division_type],
+            valid_from=REFORM_DATE,
+        )
         new_nodes.append(prepare_node(node, path=path))
     OrgNode.objects.bulk_create(new_nodes)
     result.created += len(new_nodes)
     for province in provinces:
-        node = by_code.get(province_code(province.code.value))
-        if node is not None:
-            _sync(node, name=province_name(province), division=DIVISION_LABELS[province.division_type], result=result)
+        known = by_code.get(province_code(province.code.value))
+        if known is not None:
+            _sync(
+                known,
+                name=province_name(province),
+                division=DIVISION_LABELS[province.division_type],
+                result=result,
+            )
     province_nodes = OrgNode.objects.in_bulk(
         [province_code(p.code.value) for p in provinces], field_name="code"
     )
@@ -100,23 +110,34 @@ def load_current_admin_units(*, province_numbers: set[int] | None = None) -> Loa
         missing_wards = [w for w in wards if commune_code(w.code.value) not in existing_communes]
         paths = allocate_child_paths(parent, len(missing_wards)) if missing_wards else []
         for ward, path in zip(missing_wards, paths, strict=True):
-            node = OrgNode(kind=NodeKind.COMMUNE, code=commune_code(ward.code.value), parent=parent,
-                           name=ward.name, division=DIVISION_LABELS[ward.division_type],
-                           valid_from=REFORM_DATE)
+            node = OrgNode(
+                kind=NodeKind.COMMUNE,
+                code=commune_code(ward.code.value),
+                parent=parent,
+                name=ward.name,
+                division=DIVISION_LABELS[ward.division_type],
+                valid_from=REFORM_DATE,
+            )
             communes.append(prepare_node(node, path=path))
         for ward in wards:
-            node = existing_communes.get(commune_code(ward.code.value))
-            if node is not None:
-                _sync(node, name=ward.name, division=DIVISION_LABELS[ward.division_type], result=result)
+            known = existing_communes.get(commune_code(ward.code.value))
+            if known is not None:
+                _sync(known, name=ward.name, division=DIVISION_LABELS[ward.division_type], result=result)
     OrgNode.objects.bulk_create(communes, batch_size=1000)
     result.created += len(communes)
 
     created = OrgNode.objects.filter(code__in=[n.code for n in new_nodes + communes])
     record_many(
-        AuditEvent(actor=None, action=AuditAction.CREATE, object_type="org.orgnode",
-                   object_id=str(node.pk), object_repr=node.name[:255], node_path=node.path,
-                   changes={"code": [None, node.code], "name": [None, node.name]},
-                   reason="antq load_admin_units")
+        AuditEvent(
+            actor=None,
+            action=AuditAction.CREATE,
+            object_type="org.orgnode",
+            object_id=str(node.pk),
+            object_repr=node.name[:255],
+            node_path=node.path,
+            changes={"code": [None, node.code], "name": [None, node.name]},
+            reason="antq load_admin_units",
+        )
         for node in created.iterator()
     )
     return result

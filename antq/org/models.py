@@ -71,7 +71,11 @@ class OrgNode(TimeStampedModel):
     short_name = models.CharField(_("tên ngắn"), max_length=120, blank=True)
     code = models.CharField(_("mã"), max_length=40, unique=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField(max_length=120, unique=True, editable=False)
@@ -171,8 +175,8 @@ def _plain(value: Any) -> Any:
 AUDITED_FIELDS = [
     f
     for f in OrgNode._meta.concrete_fields
-    if f.name not in {"id", "path", "depth", "child_counter", "search_text", "created_at",
-                      "updated_at", "version"}
+    if f.name
+    not in {"id", "path", "depth", "child_counter", "search_text", "created_at", "updated_at", "version"}
 ]
 
 

@@ -18,9 +18,21 @@ from antq.org.models import MAX_CHILDREN, SEGMENT_WIDTH, OrgNode
 
 # Fields a registry form or import may set on a unit.
 UNIT_FIELDS = (
-    "kind", "name", "short_name", "code", "address", "managing_authority", "enterprise_size",
-    "tax_code", "education_level", "is_armed_forces", "people_count", "subunit_count",
-    "contact_name", "contact_phone", "contact_email",
+    "kind",
+    "name",
+    "short_name",
+    "code",
+    "address",
+    "managing_authority",
+    "enterprise_size",
+    "tax_code",
+    "education_level",
+    "is_armed_forces",
+    "people_count",
+    "subunit_count",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
 )
 
 
@@ -69,8 +81,9 @@ def node_create(*, by: User | None, parent: OrgNode | None, **fields: Any) -> Or
     prepare_node(node, path=allocate_child_paths(parent, 1)[0])
     node.full_clean(exclude=["path", "depth"])
     node.save()
-    record(actor=by, action=AuditAction.CREATE, obj=node, node_path=node.path,
-           changes=diff({}, node.snapshot()))
+    record(
+        actor=by, action=AuditAction.CREATE, obj=node, node_path=node.path, changes=diff({}, node.snapshot())
+    )
     return node
 
 
@@ -92,7 +105,11 @@ def _lock_for_change(unit: OrgNode, expected_version: int | None) -> OrgNode:
 
 @transaction.atomic
 def unit_update(
-    *, by: User | None, unit: OrgNode, data: dict[str, Any], parent: OrgNode | None = None,
+    *,
+    by: User | None,
+    unit: OrgNode,
+    data: dict[str, Any],
+    parent: OrgNode | None = None,
     expected_version: int | None = None,
 ) -> OrgNode:
     """Change registry attributes (and optionally the parent commune) of a unit."""
@@ -134,7 +151,9 @@ def unit_set_active(
     record(
         actor=by,
         action=AuditAction.REACTIVATE if active else AuditAction.DEACTIVATE,
-        obj=current, node_path=current.path,
-        changes={"is_active": [not active, active]}, reason=reason,
+        obj=current,
+        node_path=current.path,
+        changes={"is_active": [not active, active]},
+        reason=reason,
     )
     return current

@@ -1,19 +1,20 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from antq.accounts.navigation import current_node, set_current_node
 from antq.accounts.scope import scope_of
+from antq.core.http import AuthedHttpRequest
 from antq.org.access import node_for
 from antq.org.selectors import ancestors, child_admin_nodes, unit_counts_by_child, unit_counts_by_kind
 
 
 @login_required
-def browse(request: HttpRequest) -> HttpResponse:
+def browse(request: AuthedHttpRequest) -> HttpResponse:
     """Drill down the tree: a node, its administrative children and unit counts under each."""
     scope = scope_of(request)
     node = node_for(scope, request.GET["node"]) if request.GET.get("node") else current_node(request)
@@ -22,17 +23,21 @@ def browse(request: HttpRequest) -> HttpResponse:
     children = list(child_admin_nodes(node))
     counts = unit_counts_by_child(node=node, scope=scope)
     rows = [(child, counts.get(child.path, 0)) for child in children]
-    return render(request, "org/browse.html", {
-        "node": node,
-        "trail": [a for a in ancestors(node) if scope.sees(a)],
-        "rows": rows,
-        "by_kind": unit_counts_by_kind(root=node, scope=scope),
-        "active_menu": "org",
-    })
+    return render(
+        request,
+        "org/browse.html",
+        {
+            "node": node,
+            "trail": [a for a in ancestors(node) if scope.sees(a)],
+            "rows": rows,
+            "by_kind": unit_counts_by_kind(root=node, scope=scope),
+            "active_menu": "org",
+        },
+    )
 
 
 @login_required
-def switch(request: HttpRequest, pk: int) -> HttpResponse:
+def switch(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Make `pk` the node the user works on (breadcrumb); only a node in scope can be chosen."""
     node = node_for(scope_of(request), pk)
     set_current_node(request, node)

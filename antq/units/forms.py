@@ -17,19 +17,36 @@ class ParentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
     """Registry form; the same form serves create and edit (kind is fixed once created)."""
 
-    parent = ParentChoiceField(label=_("Trực thuộc (xã, phường, đặc khu hoặc tỉnh)"), queryset=OrgNode.objects.none())
+    parent = ParentChoiceField(
+        label=_("Trực thuộc (xã, phường, đặc khu hoặc tỉnh)"), queryset=OrgNode.objects.none()
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = OrgNode
         fields = [
-            "kind", "name", "short_name", "code", "parent", "address", "managing_authority",
-            "enterprise_size", "tax_code", "education_level", "is_armed_forces", "people_count",
-            "subunit_count", "contact_name", "contact_phone", "contact_email",
+            "kind",
+            "name",
+            "short_name",
+            "code",
+            "parent",
+            "address",
+            "managing_authority",
+            "enterprise_size",
+            "tax_code",
+            "education_level",
+            "is_armed_forces",
+            "people_count",
+            "subunit_count",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
         ]
         help_texts = {
             "code": _("Mã duy nhất trong toàn quốc, dùng khi nhập lại từ tệp Excel."),
-            "people_count": _("Khu dân cư: số hộ gia đình; cơ quan, doanh nghiệp, trường học: số cán bộ, người lao động."),
+            "people_count": _(
+                "Khu dân cư: số hộ gia đình; cơ quan, doanh nghiệp, trường học: số cán bộ, người lao động."
+            ),
             "enterprise_size": _("Doanh nghiệp nhỏ, siêu nhỏ không thuộc diện xét theo TT 124/2021/TT-BCA."),
             "education_level": _("Tiểu học, mầm non, nhà trẻ không thuộc diện xét theo TT 124/2021/TT-BCA."),
         }
@@ -53,13 +70,24 @@ class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class UnitFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm kiếm"), required=False,
-                        widget=forms.TextInput(attrs={"placeholder": _("Tên hoặc mã, gõ có dấu hoặc không dấu"), "type": "search"}))
+    q = forms.CharField(
+        label=_("Tìm kiếm"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Tên hoặc mã, gõ có dấu hoặc không dấu"), "type": "search"}
+        ),
+    )
     kind = forms.ChoiceField(label=_("Loại"), required=False)
-    eligibility = forms.ChoiceField(label=_("Diện xét"), required=False, choices=[
-        ("", _("Tất cả")), ("eligible", _("Thuộc diện xét")), ("excluded", _("Không thuộc diện"))])
-    status = forms.ChoiceField(label=_("Trạng thái"), required=False, choices=[
-        ("", _("Tất cả")), ("active", _("Đang hoạt động")), ("inactive", _("Ngừng hoạt động"))])
+    eligibility = forms.ChoiceField(
+        label=_("Diện xét"),
+        required=False,
+        choices=[("", _("Tất cả")), ("eligible", _("Thuộc diện xét")), ("excluded", _("Không thuộc diện"))],
+    )
+    status = forms.ChoiceField(
+        label=_("Trạng thái"),
+        required=False,
+        choices=[("", _("Tất cả")), ("active", _("Đang hoạt động")), ("inactive", _("Ngừng hoạt động"))],
+    )
     commune = forms.IntegerField(required=False, widget=forms.HiddenInput)
     within = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

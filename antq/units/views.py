@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from antq.accounts.roles import Action
 from antq.accounts.scope import scope_of
 from antq.audit.selectors import object_history
 from antq.core.errors import ConcurrentEditError, DomainError
+from antq.core.http import AuthedHttpRequest
 from antq.core.pagination import keyset_page
 from antq.org import services
 from antq.org.access import node_for, unit_for
@@ -27,7 +28,7 @@ from antq.units.forms import ReasonForm, UnitFilterForm, UnitForm
 PAGE_SIZE = 50
 
 
-def filters_from_request(request: HttpRequest) -> tuple[UnitFilterForm, UnitFilters]:
+def filters_from_request(request: AuthedHttpRequest) -> tuple[UnitFilterForm, UnitFilters]:
     """Parse the list filters; `within` defaults to the user's current node. Shared with exports."""
     form = UnitFilterForm(request.GET or None)
     data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
@@ -44,12 +45,13 @@ def filters_from_request(request: HttpRequest) -> tuple[UnitFilterForm, UnitFilt
 
 
 @login_required
-def unit_list_view(request: HttpRequest) -> HttpResponse:
+def unit_list_view(request: AuthedHttpRequest) -> HttpResponse:
     scope = scope_of(request)
     form, filters = filters_from_request(request)
     qs = unit_list(scope=scope, filters=filters)
-    page = keyset_page(qs, after=request.GET.get("after", ""), before=request.GET.get("before", ""),
-                       size=PAGE_SIZE)
+    page = keyset_page(
+        qs, after=request.GET.get("after", ""), before=request.GET.get("before", ""), size=PAGE_SIZE
+    )
     query = request.GET.copy()
     for key in ("after", "before"):
         query.pop(key, None)
@@ -68,18 +70,22 @@ def unit_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request)
     unit = unit_for(scope, pk)
-    return render(request, "units/unit_detail.html", {
-        "unit": unit,
-        "history": object_history(unit, scope=scope)[:50],
-        "can_edit": scope.allows(Action.UNIT_EDIT, unit),
-        "can_deactivate": scope.allows(Action.UNIT_DEACTIVATE, unit),
-        "can_grant": scope.allows(Action.MEMBERSHIP_MANAGE, unit),
-        "reason_form": ReasonForm(initial={"version": unit.version}),
-        "active_menu": "units",
-    })
+    return render(
+        request,
+        "units/unit_detail.html",
+        {
+            "unit": unit,
+            "history": object_history(unit, scope=scope)[:50],
+            "can_edit": scope.allows(Action.UNIT_EDIT, unit),
+            "can_deactivate": scope.allows(Action.UNIT_DEACTIVATE, unit),
+            "can_grant": scope.allows(Action.MEMBERSHIP_MANAGE, unit),
+            "reason_form": ReasonForm(initial={"version": unit.version}),
+            "active_menu": "units",
+        },
+    )
 
 
 def _form_errors(form: UnitForm, exc: Exception) -> None:
@@ -92,7 +98,7 @@ def _form_errors(form: UnitForm, exc: Exception) -> None:
 
 
 @login_required
-def unit_create(request: HttpRequest) -> HttpResponse:
+def unit_create(request: AuthedHttpRequest) -> HttpResponse:
     scope = scope_of(request)
     if not scope.can_anywhere(Action.UNIT_CREATE):
         raise PermissionDenied
@@ -115,20 +121,24 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request)
     unit = unit_for(scope, pk, Action.UNIT_EDIT)
     # Moving a unit to another commune needs the right to create units there; the current
     # parent stays selectable for an officer who may only edit.
-    parents = unit_parent_choices(scope) | OrgNode.objects.filter(pk=unit.parent_id)
-    form = UnitForm(request.POST or None, instance=unit, parents=parents.distinct(),
-                    initial={"parent": unit.parent_id})
+    parents = unit_parent_choices(scope) | OrgNode.objects.filter(pk=unit.parent_id or 0)
+    form = UnitForm(
+        request.POST or None, instance=unit, parents=parents.distinct(), initial={"parent": unit.parent_id}
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in {"parent", "version", "kind"}}
         try:
             unit = services.unit_update(
-                by=request.user, unit=unit, data=data,  # type: ignore[arg-type]
-                parent=form.cleaned_data["parent"], expected_version=form.cleaned_data["version"],
+                by=request.user,
+                unit=unit,
+                data=data,  # type: ignore[arg-type]
+                parent=form.cleaned_data["parent"],
+                expected_version=form.cleaned_data["version"],
             )
         except ConcurrentEditError as exc:
             form.add_error(None, str(exc))
@@ -142,7 +152,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unit_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
+def unit_set_active(request: AuthedHttpRequest, pk: int, active: bool) -> HttpResponse:
     scope = scope_of(request)
     unit = unit_for(scope, pk, Action.UNIT_DEACTIVATE)
     form = ReasonForm(request.POST)
@@ -150,12 +160,17 @@ def unit_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse
         messages.error(request, _("Vui lòng nêu lý do."))
         return redirect("units:detail", unit.pk)
     try:
-        services.unit_set_active(by=request.user, unit=unit, active=active,  # type: ignore[arg-type]
-                                 reason=form.cleaned_data["reason"],
-                                 expected_version=form.cleaned_data["version"])
+        services.unit_set_active(
+            by=request.user,
+            unit=unit,
+            active=active,  # type: ignore[arg-type]
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Đã chuyển đơn vị sang hoạt động.") if active
-                         else _("Đã ngừng hoạt động đơn vị."))
+        messages.success(
+            request, _("Đã chuyển đơn vị sang hoạt động.") if active else _("Đã ngừng hoạt động đơn vị.")
+        )
     return redirect("units:detail", unit.pk)

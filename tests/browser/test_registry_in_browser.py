@@ -22,7 +22,9 @@ def log_in(page: Page, base: str, username: str) -> None:
     expect(page.get_by_role("heading", name=re.compile("Xin chào"))).to_be_visible()
 
 
-def test_officer_searches_without_accents_opens_and_edits_a_unit(page: Page, live_server, tree, commune_police):
+def test_officer_searches_without_accents_opens_and_edits_a_unit(
+    page: Page, live_server, tree, commune_police
+):
     log_in(page, live_server.url, "xa.congan")
     page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Danh bạ đơn vị").click()
 

@@ -12,7 +12,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--province", type=int, action="append", default=[],
+            "--province",
+            type=int,
+            action="append",
+            default=[],
             help="Chỉ nạp tỉnh có mã này (có thể lặp lại), ví dụ --province 52",
         )
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 
 from antq.org.choices import UNIT_KINDS, NodeKind
 from antq.org.eligibility import exclusion_label
@@ -24,3 +26,13 @@ def unit_kind_cards(by_kind: dict[str, dict[str, int]], node: Any) -> dict[str, 
 @register.filter
 def exclusion(code: str) -> str:
     return exclusion_label(code) if code else ""
+
+
+@register.filter
+def field_label(event: Any, name: str) -> str:
+    """The model's own (translated) verbose name for a field recorded in an audit event."""
+    try:
+        model = apps.get_model(event.object_type)
+        return str(model._meta.get_field(name).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return name

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db import transaction
 
 from antq.accounts.models import Membership
 from antq.org.choices import NodeKind
@@ -16,9 +17,10 @@ PASSWORD = "mat-khau-thu-nghiem-2026"
 
 def node(kind: str, name: str, code: str, parent: OrgNode | None = None, **attrs: Any) -> OrgNode:
     """Create a node directly (no audit): fixtures, not a use case."""
-    obj = OrgNode(kind=kind, name=name, code=code, parent=parent, **attrs)
-    prepare_node(obj, path=allocate_child_paths(parent, 1)[0])
-    obj.save()
+    with transaction.atomic():
+        obj = OrgNode(kind=kind, name=name, code=code, parent=parent, **attrs)
+        prepare_node(obj, path=allocate_child_paths(parent, 1)[0])
+        obj.save()
     return obj
 
 

@@ -158,12 +158,44 @@ ROUTES: dict[str, Route] = {
     "units:import": Route("unit_import", target="commune_anywhere"),
     "units:import_template": Route("unit_import", target="commune_anywhere"),
     "units:import_detail": Route("unit_import", target="own_job"),
-    "units:import_progress": Route("unit_import", target="own_job"),
+    "units:import_progress": Route("unit_import", target="own_job", ok=(200, 286)),
     "units:import_confirm": Route("unit_import", target="own_job", method="post", ok=(302,)),
     "units:import_cancel": Route("unit_import", target="own_job", method="post", ok=(302,)),
     "audit:list": Route("audit_view"),
     "api:schema": Route("view", public=True),
     "api:docs": Route("view", public=True),
+    "api:token": Route(
+        "view",
+        method="post",
+        data={"username": "khong.co", "password": "sai"},
+        ok=(400,),
+        public=True,
+        api=True,
+    ),
+    "api:me": Route("view", api=True),
+    "api:node-list": Route("view", api=True),
+    "api:node-detail": Route("view", target="commune", api=True),
+    "api:unit-list": Route("view", api=True),
+    "api:unit-detail": Route("view", target="unit", api=True),
+    "api:unit-deactivate": Route(
+        "unit_deactivate", target="unit", method="post", data={"reason": "Giải thể", "version": 1}, api=True
+    ),
+    "api:unit-reactivate": Route(
+        "unit_deactivate",
+        target="unit",
+        method="post",
+        data={"reason": "Hoạt động lại", "version": 1},
+        api=True,
+    ),
+    "api:membership-list": Route("membership_manage", api=True),
+    "api:membership-detail": Route("membership_manage", target="membership_in_commune", api=True),
+    "api:membership-revoke": Route(
+        "membership_manage",
+        target="membership_in_commune",
+        method="post",
+        data={"reason": "Chuyển công tác"},
+        api=True,
+    ),
 }
 
 

@@ -1,8 +1,19 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from antq.api import views
+
+router = SimpleRouter()
+router.register("nodes", views.NodeViewSet, basename="node")
+router.register("units", views.UnitViewSet, basename="unit")
+router.register("memberships", views.MembershipViewSet, basename="membership")
 
 app_name = "api"
 urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/auth/token/", views.TokenView.as_view(), name="token"),
+    path("v1/me/", views.MeView.as_view(), name="me"),
+    path("v1/", include(router.urls)),
 ]

@@ -161,3 +161,17 @@ def test_load_admin_units_gives_34_provinces_and_3321_communes_and_is_idempotent
     gia_lai = OrgNode.objects.get(code="T52")
     assert gia_lai.name == "Tỉnh Gia Lai"
     assert OrgNode.objects.in_subtree(gia_lai).filter(kind=NodeKind.COMMUNE).count() == 135
+
+
+@pytest.mark.django_db
+def test_reloading_after_an_official_rename_updates_the_name_and_audits_it():
+    load_current_admin_units(province_numbers={52})
+    commune = OrgNode.objects.get(code="X21583")
+    official = commune.name
+    OrgNode.objects.filter(pk=commune.pk).update(name="Tên cũ")
+    result = load_current_admin_units(province_numbers={52})
+    assert result.updated == 1
+    commune.refresh_from_db()
+    assert commune.name == official
+    event = AuditEvent.objects.get(object_id=str(commune.pk), action="update")
+    assert event.changes["name"] == ["Tên cũ", official]

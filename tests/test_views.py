@@ -223,3 +223,25 @@ def test_english_is_available_through_the_language_switch(client, tree, commune_
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("units:list")).content.decode()
     assert 'lang="en"' in page
+
+
+def test_admin_renames_a_commune_with_audit_and_others_cannot(client, tree, admin, province_officer):
+    url = reverse("org:node_edit", args=[tree.commune.pk])
+    client.force_login(province_officer)
+    assert client.get(url).status_code == 403
+    client.force_login(admin)
+    data = {
+        "name": "Phường Quy Nhơn Mới",
+        "short_name": "",
+        "division": "Phường",
+        "valid_from": "2025-07-01",
+        "valid_to": "",
+        "version": 1,
+    }
+    assert client.post(url, data).status_code == 302
+    tree.commune.refresh_from_db()
+    assert tree.commune.name == "Phường Quy Nhơn Mới" and "phuong quy nhon moi" in tree.commune.search_text
+    event = AuditEvent.objects.get(object_id=str(tree.commune.pk), action="update")
+    assert event.changes["name"] == ["Phường Quy Nhơn", "Phường Quy Nhơn Mới"]
+    bad = client.post(url, {**data, "valid_to": "2020-01-01", "version": 2})
+    assert bad.status_code == 200 and bad.context["form"].non_field_errors()

@@ -9,7 +9,7 @@ from django.db import transaction
 from vietnam_provinces import Province, VietNamDivisionType, Ward
 
 from antq.audit.models import AuditAction, AuditEvent
-from antq.audit.services import record_many
+from antq.audit.services import diff, record, record_many
 from antq.org.choices import NodeKind
 from antq.org.models import OrgNode
 from antq.org.services import allocate_child_paths, prepare_node
@@ -48,10 +48,20 @@ class LoadResult:
 
 
 def _sync(existing: OrgNode, *, name: str, division: str, result: LoadResult) -> None:
+    """Bring a loaded node's name and division in line with the package data (audited)."""
     if existing.name != name or existing.division != division:
+        before = existing.snapshot()
         existing.name, existing.division = name, division
         existing.refresh_search_text()
         existing.save(update_fields=["name", "division", "search_text", "updated_at"])
+        record(
+            actor=None,
+            action=AuditAction.UPDATE,
+            obj=existing,
+            node_path=existing.path,
+            changes=diff(before, existing.snapshot()),
+            reason="antq load_admin_units",
+        )
         result.updated += 1
 
 

@@ -157,3 +157,31 @@ def unit_set_active(
         reason=reason,
     )
     return current
+
+
+# Fields an administrator may correct on an administrative node (names change with reforms;
+# codes come from the official list and never change).
+ADMIN_NODE_FIELDS = ("name", "short_name", "division", "valid_from", "valid_to")
+
+
+@transaction.atomic
+def node_update(
+    *, by: User | None, node: OrgNode, data: dict[str, Any], expected_version: int | None = None
+) -> OrgNode:
+    """Correct an administrative node (province, district, commune): names and validity dates."""
+    if node.is_unit:
+        raise DomainError(_("Đơn vị cơ sở được sửa trong Danh bạ đơn vị."))
+    current = _lock_for_change(node, expected_version)
+    before = current.snapshot()
+    for name in ADMIN_NODE_FIELDS:
+        if name in data:
+            setattr(current, name, data[name])
+    current.refresh_search_text()
+    current.full_clean(exclude=["path", "depth"])
+    changes = diff(before, current.snapshot())
+    if not changes:
+        return current
+    current.version += 1
+    current.save()
+    record(actor=by, action=AuditAction.UPDATE, obj=current, node_path=current.path, changes=changes)
+    return current

@@ -245,3 +245,16 @@ def test_admin_renames_a_commune_with_audit_and_others_cannot(client, tree, admi
     assert event.changes["name"] == ["Phường Quy Nhơn", "Phường Quy Nhơn Mới"]
     bad = client.post(url, {**data, "valid_to": "2020-01-01", "version": 2})
     assert bad.status_code == 200 and bad.context["form"].non_field_errors()
+
+
+def test_tree_browser_query_count_does_not_grow_with_children(
+    client, tree, province_officer, django_assert_max_num_queries
+):
+    for n in range(30):
+        commune = f.node(NodeKind.COMMUNE, f"Xã Thử {n}", f"XT-{n}", tree.province, division="Xã")
+        f.unit(commune, f"Thôn {n}", f"XT-{n}-1")
+    client.force_login(province_officer)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("org:browse"), {"node": tree.province.pk})
+    counts = dict((child.code, n) for child, n in response.context["rows"])
+    assert counts["XT-7"] == 1 and counts["X21583"] == 2

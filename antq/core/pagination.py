@@ -42,7 +42,7 @@ def keyset_page(qs: QuerySet[Any], *, after: str = "", before: str = "", size: i
     if cursor_before:
         text, pk = cursor_before
         rows = list(
-            qs.filter(Q(search_text__lt=text) | Q(search_text=text, pk__lt=pk)).order_by(
+            qs.filter(Q(search_text__lte=text), Q(search_text__lt=text) | Q(pk__lt=pk)).order_by(
                 "-search_text", "-pk"
             )[: size + 1]
         )
@@ -55,7 +55,8 @@ def keyset_page(qs: QuerySet[Any], *, after: str = "", before: str = "", size: i
         )
     if cursor_after:
         text, pk = cursor_after
-        qs = qs.filter(Q(search_text__gt=text) | Q(search_text=text, pk__gt=pk))
+        # The redundant `>=` gives the planner an index range; the OR alone forces a scan.
+        qs = qs.filter(Q(search_text__gte=text), Q(search_text__gt=text) | Q(pk__gt=pk))
     rows = list(qs[: size + 1])
     items = rows[:size]
     return KeysetPage(

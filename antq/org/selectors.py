@@ -60,7 +60,7 @@ def child_admin_nodes(node: OrgNode) -> OrgNodeQuerySet:
         OrgNode.objects.filter(parent=node)
         .exclude(kind__in=UNIT_KINDS)
         .current()
-        .only("id", "name", "kind", "path")
+        .only("id", "name", "kind", "path", "code", "division")
         .order_by("search_text")
     )
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from antq.accounts.roles import Action
 from antq.accounts.scope import Scope
 from antq.core.text import search_tokens
-from antq.org.choices import UNIT_KINDS, UNIT_PARENT_KINDS
-from antq.org.models import SEGMENT_WIDTH, OrgNode, OrgNodeQuerySet
+from antq.org.choices import UNIT_KINDS, UNIT_PARENT_KINDS, LineageKind
+from antq.org.models import SEGMENT_WIDTH, NodeLineage, OrgNode, OrgNodeQuerySet
 
 
 @dataclass(frozen=True)
@@ -55,14 +58,63 @@ def ancestors(node: OrgNode) -> list[OrgNode]:
 
 
 def child_admin_nodes(node: OrgNode) -> OrgNodeQuerySet:
-    """Administrative children (provinces, communes) to drill down into."""
-    return (
-        OrgNode.objects.filter(parent=node)
-        .exclude(kind__in=UNIT_KINDS)
-        .current()
-        .only("id", "name", "kind", "path", "code", "division")
-        .order_by("search_text")
+    """Administrative children (provinces, communes) to drill down into.
+
+    Units ended by a reform are hidden under a current node; under an ended node (a province
+    before 1 July 2025) its own, equally ended, districts and communes are what there is to see.
+    """
+    qs = OrgNode.objects.filter(parent=node).exclude(kind__in=UNIT_KINDS)
+    if node.valid_to is None:
+        qs = qs.current()
+    return qs.only("id", "name", "kind", "path", "code", "division").order_by("search_text")
+
+
+# How a link reads from its target's side ("Xã A sáp nhập vào Xã B": B is "sáp nhập từ Xã A").
+INCOMING_LINEAGE_LABELS = {
+    LineageKind.MERGED_INTO: _("Sáp nhập từ"),
+    LineageKind.SPLIT_INTO: _("Nhận một phần từ"),
+    LineageKind.TRANSFERRED_TO: _("Chuyển đến từ"),
+    LineageKind.RENAMED_TO: _("Đổi tên từ"),
+}
+
+
+@dataclass
+class LineageGroup:
+    """One line of the history panel: "Sáp nhập từ: Xã A, Xã B (01/07/2025)"."""
+
+    label: str | Promise
+    effective_date: dt.date
+    # (node, whether the user may open it)
+    nodes: list[tuple[OrgNode, bool]] = field(default_factory=list)
+
+
+def node_lineage(node: OrgNode, scope: Scope) -> list[LineageGroup]:
+    """The reorganisations this node came from and went into, grouped for display; one query."""
+    links = (
+        NodeLineage.objects.filter(Q(source=node) | Q(target=node))
+        .select_related("source", "target")
+        .only(
+            "kind",
+            "effective_date",
+            "source__id",
+            "source__name",
+            "source__path",
+            "target__id",
+            "target__name",
+            "target__path",
+        )
+        .order_by("effective_date", "kind", "source__search_text", "target__search_text")
     )
+    groups: dict[tuple[bool, str, dt.date], LineageGroup] = {}
+    for link in links:
+        outgoing = link.source_id == node.pk
+        other = link.target if outgoing else link.source
+        label = link.get_kind_display() if outgoing else INCOMING_LINEAGE_LABELS[LineageKind(link.kind)]
+        group = groups.setdefault(
+            (outgoing, link.kind, link.effective_date), LineageGroup(label, link.effective_date)
+        )
+        group.nodes.append((other, scope.sees(other)))
+    return list(groups.values())
 
 
 def unit_parent_choices(scope: Scope, action: str = Action.UNIT_CREATE) -> OrgNodeQuerySet:

@@ -10,7 +10,13 @@ from antq.accounts.navigation import current_node, set_current_node
 from antq.accounts.scope import scope_of
 from antq.core.http import AuthedHttpRequest
 from antq.org.access import node_for
-from antq.org.selectors import ancestors, child_admin_nodes, unit_counts_by_child, unit_counts_by_kind
+from antq.org.selectors import (
+    ancestors,
+    child_admin_nodes,
+    node_lineage,
+    unit_counts_by_child,
+    unit_counts_by_kind,
+)
 
 
 @login_required
@@ -31,6 +37,7 @@ def browse(request: AuthedHttpRequest) -> HttpResponse:
             "trail": [a for a in ancestors(node) if scope.sees(a)],
             "rows": rows,
             "by_kind": unit_counts_by_kind(root=node, scope=scope),
+            "lineage": node_lineage(node, scope),
             "active_menu": "org",
         },
     )

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from antq.accounts.navigation import current_node, set_current_node
+from antq.accounts.roles import Action
 from antq.accounts.scope import scope_of
 from antq.core.http import AuthedHttpRequest
 from antq.org.access import node_for
@@ -38,6 +39,7 @@ def browse(request: AuthedHttpRequest) -> HttpResponse:
             "rows": rows,
             "by_kind": unit_counts_by_kind(root=node, scope=scope),
             "lineage": node_lineage(node, scope),
+            "can_edit_node": not node.is_unit and scope.allows(Action.NODE_EDIT, node),
             "active_menu": "org",
         },
     )

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from antq.demo.data import DEMO_PASSWORD, load_demo
+from antq.org.history import HistoryDataMissing, load_pre_reform_units, read_pre_reform_data
 
 
 class Command(BaseCommand):
@@ -12,6 +13,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins = load_demo()
+        # The pre-reform tree makes the lineage panel meaningful in the demo; it is optional data.
+        try:
+            load_pre_reform_units(read_pre_reform_data())
+        except HistoryDataMissing:
+            self.stdout.write('(Bỏ qua dữ liệu trước 01/7/2025: chưa cài gói ".[history]".)')
         self.stdout.write(f"Tài khoản minh hoạ (mật khẩu chung: {DEMO_PASSWORD}):")
         for login in logins:
             self.stdout.write(f"  {login.username:<14} {login.role} — {login.node}")

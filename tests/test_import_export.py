@@ -1,0 +1,626 @@
+"""Import of units from XLSX/CSV (check, confirm, apply, background job) and export to XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from antq.audit.models import AuditAction, AuditEvent
+from antq.org.choices import EducationLevel, EnterpriseSize, NodeKind
+from antq.org.models import OrgNode
+from antq.units import importing
+from antq.units.exporting import HEADERS
+from antq.units.models import ImportJob
+from tests import factories as f
+
+Status = ImportJob.Status
+
+BASIC = ["Mã", "Tên", "Loại", "Mã đơn vị cấp trên"]
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def xlsx(
+    rows: Iterable[Sequence[Any]], headers: Sequence[str] = BASIC, name: str = "don vi.xlsx"
+) -> SimpleUploadedFile:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(list(headers))
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    workbook.save(out)
+    return SimpleUploadedFile(name, out.getvalue())
+
+
+def csv_file(
+    rows: Iterable[Sequence[Any]], headers: Sequence[str], *, delimiter: str = ","
+) -> SimpleUploadedFile:
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=delimiter)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return SimpleUploadedFile("don-vi.csv", text.getvalue().encode("utf-8-sig"))
+
+
+def upload(client: Any, capture: Any, file: SimpleUploadedFile) -> ImportJob:
+    """Post a file; the validation task runs on commit (immediate backend in tests)."""
+    with capture(execute=True):
+        response = client.post(reverse("units:import"), {"file": file})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    job = ImportJob.objects.latest("pk")
+    assert response["Location"] == reverse("units:import_detail", args=[job.pk])
+    return job
+
+
+def confirm(client: Any, capture: Any, job: ImportJob) -> ImportJob:
+    with capture(execute=True):
+        response = client.post(reverse("units:import_confirm", args=[job.pk]))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    return job
+
+
+def errors_of(job: ImportJob) -> set[tuple[int, str]]:
+    return {(e["row"], e["column"]) for e in job.errors}
+
+
+SAMPLE = [
+    ["X21583-KDC02", "Tổ dân phố 2", "Khu dân cư", "X21583"],
+    ["X21583-DN01", "Công ty TNHH Hoà Bình", "Doanh nghiệp", "X21583"],
+    ["X21583-CSGD02", "Trường Tiểu học Lê Lợi", "Cơ sở giáo dục", "X21583"],
+]
+SIMPLE = [
+    ["X21583-KDC02", "Tổ dân phố 2", "Khu dân cư", "X21583"],
+    ["X21583-KDC03", "Tổ dân phố 3", "Khu dân cư", "X21583"],
+    ["X21583-KDC04", "Tổ dân phố 4", "Khu dân cư", "X21583"],
+]
+FULL_HEADERS = [*BASIC, "Quy mô DN", "Cấp học", "Số hộ / số người", "Email"]
+FULL = [
+    [*SAMPLE[0], "", "", 210, "tdp2@example.vn"],
+    [*SAMPLE[1], "Nhỏ", "", "45", ""],
+    [*SAMPLE[2], "", "Tiểu học", 30, ""],
+]
+
+
+# --- Import: the happy path ------------------------------------------------------------------
+
+
+def test_valid_xlsx_import_creates_units_and_audit_rows(
+    client, commune_police, tree, django_capture_on_commit_callbacks
+):
+    client.force_login(commune_police)
+    job = upload(client, django_capture_on_commit_callbacks, xlsx(FULL, FULL_HEADERS))
+    job.refresh_from_db()
+    assert job.status == Status.READY, job.errors
+    assert (job.total_rows, job.to_create, job.to_update, job.unchanged, job.error_count) == (3, 3, 0, 0, 0)
+    assert not OrgNode.objects.filter(code__in=[r[0] for r in FULL]).exists()  # nothing before confirming
+    # The upload is kept under a random name, never the user's.
+    assert job.stored_file.startswith("imports/") and "don vi" not in job.stored_file
+    assert default_storage.exists(job.stored_file)
+    assert default_storage.exists(f"{job.stored_file}.rows.json")  # the checked rows, for applying
+
+    page = client.get(reverse("units:import_detail", args=[job.pk]))
+    assert reverse("units:import_confirm", args=[job.pk]) in page.content.decode()
+
+    job = confirm(client, django_capture_on_commit_callbacks, job)
+    assert job.status == Status.DONE, job.failure
+    assert (job.to_create, job.to_update, job.unchanged) == (3, 0, 0)
+    assert not default_storage.exists(job.stored_file)
+    assert not default_storage.exists(f"{job.stored_file}.rows.json")
+
+    units = OrgNode.objects.in_bulk([r[0] for r in FULL], field_name="code")
+    kdc, dn, school = units["X21583-KDC02"], units["X21583-DN01"], units["X21583-CSGD02"]
+    for unit in units.values():
+        assert unit.parent_id == tree.commune.pk
+        assert unit.path.startswith(tree.commune.path) and unit.depth == tree.commune.depth + 1
+    assert kdc.kind == NodeKind.RESIDENTIAL_AREA and kdc.people_count == 210
+    assert kdc.contact_email == "tdp2@example.vn" and kdc.exclusion_code == ""
+    assert dn.enterprise_size == EnterpriseSize.SMALL and dn.exclusion_code == "EXC_SMALL_MICRO_ENTERPRISE"
+    assert school.education_level == EducationLevel.PRIMARY
+    assert school.exclusion_code == "EXC_PRIMARY_PRESCHOOL"
+    assert "truong tieu hoc le loi" in school.search_text
+    assert len({u.path for u in OrgNode.objects.filter(parent=tree.commune)}) == 5  # unique paths
+
+    events = AuditEvent.objects.filter(action=AuditAction.IMPORT)
+    assert events.count() == 3
+    event = events.get(object_id=str(kdc.pk))
+    assert event.actor == commune_police and event.node_path == kdc.path
+    assert event.changes["name"] == [None, "Tổ dân phố 2"] and event.changes["people_count"] == [None, 210]
+
+
+def test_reimport_updates_by_code_and_creates_no_duplicates(
+    client, commune_police, tree, django_capture_on_commit_callbacks
+):
+    client.force_login(commune_police)
+    capture = django_capture_on_commit_callbacks
+    confirm(client, capture, upload(client, capture, xlsx(FULL, FULL_HEADERS)))
+    total = OrgNode.objects.count()
+
+    again = upload(client, capture, xlsx(FULL, FULL_HEADERS))
+    again.refresh_from_db()
+    assert (again.status, again.to_create, again.to_update, again.unchanged) == (Status.READY, 0, 0, 3)
+    again = confirm(client, capture, again)
+    assert again.status == Status.DONE and OrgNode.objects.count() == total
+    assert AuditEvent.objects.filter(action=AuditAction.IMPORT).count() == 3  # unchanged rows: no audit
+
+    changed = [list(row) for row in FULL]
+    changed[0][1] = "Tổ dân phố 2 (mới)"
+    changed[1][4] = "Vừa"  # a medium enterprise is eligible again
+    job = upload(client, capture, xlsx(changed, FULL_HEADERS))
+    job.refresh_from_db()
+    assert (job.to_create, job.to_update, job.unchanged) == (0, 2, 1)
+    job = confirm(client, capture, job)
+    assert job.status == Status.DONE
+    assert OrgNode.objects.count() == total
+    kdc = OrgNode.objects.get(code="X21583-KDC02")
+    dn = OrgNode.objects.get(code="X21583-DN01")
+    assert kdc.name == "Tổ dân phố 2 (mới)" and kdc.version == 2 and "moi" in kdc.search_text
+    assert dn.enterprise_size == EnterpriseSize.MEDIUM and dn.exclusion_code == ""
+    event = AuditEvent.objects.filter(action=AuditAction.IMPORT, object_id=str(kdc.pk)).latest("pk")
+    assert event.changes == {"name": ["Tổ dân phố 2", "Tổ dân phố 2 (mới)"]}
+    assert OrgNode.objects.get(code="X21583-CSGD02").version == 1
+
+
+def test_reimport_moves_a_unit_to_another_commune_with_a_new_path(
+    client, province_officer, tree, django_capture_on_commit_callbacks
+):
+    client.force_login(province_officer)
+    capture = django_capture_on_commit_callbacks
+    rows = [["X21583-KDC01", "Tổ dân phố 1, phường Quy Nhơn", "Khu dân cư", "X21600"]]
+    job = upload(client, capture, xlsx(rows))
+    job.refresh_from_db()
+    assert (job.status, job.to_update) == (Status.READY, 1)
+    assert confirm(client, capture, job).status == Status.DONE
+    tree.unit.refresh_from_db()
+    assert tree.unit.parent_id == tree.sibling_commune.pk
+    assert tree.unit.path.startswith(tree.sibling_commune.path)
+    assert tree.unit.people_count == 320  # columns absent from the file are left alone
+    event = AuditEvent.objects.get(action=AuditAction.IMPORT)
+    assert event.changes["parent"] == [tree.commune.pk, tree.sibling_commune.pk]
+
+
+def test_csv_import_with_unaccented_headers_semicolons_and_bom(
+    client, commune_police, tree, django_capture_on_commit_callbacks
+):
+    client.force_login(commune_police)
+    capture = django_capture_on_commit_callbacks
+    headers = ["ma", "TEN", "Loai", "Ma don vi cap tren", "Luc luong vu trang", "Dien thoai"]
+    rows = [
+        ["X21583-CQ01", "Ban Chỉ huy quân sự phường", "co quan", "X21583", "có", "0912345678"],
+        ["X21583-KDC03", "Tổ dân phố 3", "residential_area", "X21583", "", ""],
+    ]
+    job = upload(client, capture, csv_file(rows, headers, delimiter=";"))
+    job.refresh_from_db()
+    assert job.status == Status.READY, job.errors
+    assert confirm(client, capture, job).status == Status.DONE
+    agency = OrgNode.objects.get(code="X21583-CQ01")
+    assert agency.kind == NodeKind.AGENCY and agency.is_armed_forces and agency.contact_phone == "0912345678"
+    assert agency.exclusion_code == "EXC_ARMED_FORCES"
+    assert OrgNode.objects.get(code="X21583-KDC03").kind == NodeKind.RESIDENTIAL_AREA
+
+
+# --- Import: errors --------------------------------------------------------------------------
+
+
+def test_file_with_bad_rows_writes_nothing_and_lists_every_bad_row(
+    client, commune_police, tree, django_capture_on_commit_callbacks
+):
+    client.force_login(commune_police)
+    capture = django_capture_on_commit_callbacks
+    headers = [*BASIC, "Quy mô DN", "Cấp học", "Số hộ / số người", "Email", "Lực lượng vũ trang"]
+    rows = [
+        ["X21583-KDC10", "Tổ dân phố 10", "Khu dân cư", "X21583", "", "", 100, "", ""],  # row 2: fine
+        ["X21583-KDC11", "", "Khu dân cư", "X21583", "", "", "", "", ""],  # 3: no name
+        ["X21583-KDC12", "Tổ 12", "Chợ", "X21583", "", "", "", "", ""],  # 4: unknown kind
+        ["X21583-KDC13", "Tổ 13", "Khu dân cư", "X21583", "", "", -5, "", ""],  # 5: negative count
+        ["X21583-KDC14", "Tổ 14", "Khu dân cư", "X21583", "", "", "", "khong-phai-email", ""],  # 6
+        ["X21583-KDC10", "Trùng mã", "Khu dân cư", "X21583", "", "", "", "", ""],  # 7: duplicate code
+        ["X21583-KDC15", "Tổ 15", "Khu dân cư", "X99999", "", "", "", "", ""],  # 8: unknown parent
+        ["X21583-DN09", "Công ty A", "Doanh nghiệp", "X21583", "", "", "", "", ""],  # 9: no size
+        ["X21583-CSGD09", "Trường B", "Cơ sở giáo dục", "X21583", "", "", "", "", ""],  # 10: no level
+        ["", "Không mã", "Khu dân cư", "", "Rất lớn", "", "1,5", "", "có lẽ"],  # 11: many at once
+        [None, None, None, None],  # blank row: skipped, numbering kept
+        ["X21583-KDC16", "Tổ 16", "Khu dân cư", "X21583-KDC01", "", "", "", "", ""],  # 13: parent is a unit
+    ]
+    before = OrgNode.objects.count()
+    job = upload(client, capture, xlsx(rows, headers))
+    job.refresh_from_db()
+    assert job.status == Status.INVALID
+    assert OrgNode.objects.count() == before
+    assert errors_of(job) == {
+        (3, "Tên"),
+        (4, "Loại"),
+        (5, "Số hộ / số người"),
+        (6, "Email"),
+        (7, "Mã"),
+        (8, "Mã đơn vị cấp trên"),
+        (9, "Quy mô DN"),
+        (10, "Cấp học"),
+        (11, "Mã"),
+        (11, "Mã đơn vị cấp trên"),
+        (11, "Quy mô DN"),
+        (11, "Số hộ / số người"),
+        (11, "Lực lượng vũ trang"),
+        (13, "Mã đơn vị cấp trên"),
+    }
+    assert job.error_count == 14 and job.total_rows == 11
+    messages = {(e["row"], e["column"]): e["message"] for e in job.errors}
+    assert messages[(3, "Tên")] == "Không được để trống."
+    assert messages[(7, "Mã")] == "Mã X21583-KDC10 trùng với dòng 2."
+    assert "X99999" in messages[(8, "Mã đơn vị cấp trên")]
+    assert "xã, phường" in messages[(13, "Mã đơn vị cấp trên")]
+    assert [e["row"] for e in job.errors] == sorted(e["row"] for e in job.errors)
+    assert not default_storage.exists(job.stored_file)
+
+    page = client.get(reverse("units:import_detail", args=[job.pk])).content.decode()
+    assert "Trùng mã" not in page and "Mã X21583-KDC10 trùng với dòng 2." in page
+    assert reverse("units:import_confirm", args=[job.pk]) not in page
+    # Confirming an invalid job does nothing.
+    assert confirm(client, capture, job).status == Status.INVALID
+    assert OrgNode.objects.count() == before
+
+
+def test_only_the_first_1000_errors_are_kept(
+    client, commune_police, tree, django_capture_on_commit_callbacks
+):
+    client.force_login(commune_police)
+    rows = [[f"X21583-E{i:04d}", f"Tổ {i}", "Khu dân cư", "X99999"] for i in range(1200)]
+    job = upload(client, django_capture_on_commit_callbacks, xlsx(rows))
+    job.refresh_from_db()
+    assert job.status == Status.INVALID
+    assert (len(job.errors), job.error_count) == (1000, 1200)
+    assert job.errors[0]["row"] == 2 and job.errors[-1]["row"] == 1001
+    page = client.get(reverse("units:import_detail", args=[job.pk])).content.decode()
+    assert "1.000 lỗi đầu tiên trên tổng số 1.200 lỗi" in page
+
+
+def test_missing_required_columns_is_a_file_error(
+    client, commune_police, tree, django_capture_on_commit_callbacks
+):
+    client.force_login(commune_police)
+    job = upload(client, django_capture_on_commit_callbacks, xlsx([["X1", "A"]], ["Mã", "Tên", "Ghi chú"]))
+    job.refresh_from_db()
+    assert job.status == Status.INVALID
+    assert errors_of(job) == {(1, "Ghi chú"), (1, "Mã đơn vị cấp trên")}
+
+
+def test_parents_and_units_out_of_scope_are_errors(
+    client, commune_police, tree, django_capture_on_commit_callbacks
+):
+    client.force_login(commune_police)
+    rows = [
+        ["X21600-KDC02", "Thôn mới", "Khu dân cư", "X21600"],  # sibling commune: out of scope
+        ["X19000-KDC09", "Khu phố 9", "Khu dân cư", "X19000"],  # other province
+        ["X21583-KDC20", "Tổ 20", "Khu dân cư", "T52"],  # the province itself: out of a commune's scope
+        ["X21600-KDC01", "Thôn Kiên Mỹ", "Khu dân cư", "X21583"],  # code of a unit out of scope
+        ["X21583", "Phường Quy Nhơn", "Khu dân cư", "X21583"],  # code of an administrative node
+        ["X21583-CSGD01", "Trường THCS Nguyễn Du", "Khu dân cư", "X21583"],  # kind change
+    ]
+    before = OrgNode.objects.count()
+    job = upload(client, django_capture_on_commit_callbacks, xlsx(rows))
+    job.refresh_from_db()
+    assert job.status == Status.INVALID
+    assert errors_of(job) == {
+        (2, "Mã đơn vị cấp trên"),
+        (3, "Mã đơn vị cấp trên"),
+        (4, "Mã đơn vị cấp trên"),
+        (5, "Mã"),
+        (6, "Mã"),
+        (7, "Loại"),
+    }
+    # Out of scope reads like "not found": the file does not reveal the other commune.
+    assert job.errors[0]["message"] == "Không tìm thấy mã X21600 trong phạm vi bạn được nhập."
+    assert OrgNode.objects.count() == before
+
+
+def test_province_officer_may_import_under_the_province_and_its_communes(
+    client, province_officer, tree, django_capture_on_commit_callbacks
+):
+    client.force_login(province_officer)
+    capture = django_capture_on_commit_callbacks
+    rows = [
+        ["T52-CQ01", "Sở Tư pháp", "Cơ quan", "T52"],
+        ["X21600-KDC02", "Thôn mới", "Khu dân cư", "X21600"],
+    ]
+    job = upload(client, capture, xlsx(rows))
+    assert confirm(client, capture, job).status == Status.DONE
+    assert OrgNode.objects.get(code="T52-CQ01").parent_id == tree.province.pk
+
+
+def test_a_parent_ended_by_a_reform_is_an_error(
+    client, province_officer, tree, django_capture_on_commit_callbacks
+):
+    OrgNode.objects.filter(pk=tree.sibling_commune.pk).update(valid_to="2025-07-01")
+    client.force_login(province_officer)
+    rows = [["X21600-KDC02", "Thôn", "KDC", "X21600"]]
+    job = upload(client, django_capture_on_commit_callbacks, xlsx(rows))
+    job.refresh_from_db()
+    assert errors_of(job) == {(2, "Mã đơn vị cấp trên")}
+
+
+def test_apply_rechecks_and_writes_nothing_when_the_data_changed(
+    client, province_officer, tree, django_capture_on_commit_callbacks
+):
+    client.force_login(province_officer)
+    capture = django_capture_on_commit_callbacks
+    rows = [["X21583-KDC30", "Tổ 30", "KDC", "X21583"], ["X21600-KDC30", "Thôn 30", "KDC", "X21600"]]
+    job = upload(client, capture, xlsx(rows))
+    job.refresh_from_db()
+    assert job.status == Status.READY
+    # Between the check and the confirmation the second commune is merged away.
+    OrgNode.objects.filter(pk=tree.sibling_commune.pk).update(valid_to="2025-07-01")
+    job = confirm(client, capture, job)
+    assert job.status == Status.FAILED and "không có dữ liệu nào được ghi" in job.failure
+    assert errors_of(job) == {(3, "Mã đơn vị cấp trên")}
+    assert not OrgNode.objects.filter(code__in=["X21583-KDC30", "X21600-KDC30"]).exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.IMPORT).exists()
+
+
+def test_apply_parses_the_file_again_when_the_checked_rows_are_gone(
+    client, commune_police, tree, django_capture_on_commit_callbacks
+):
+    client.force_login(commune_police)
+    capture = django_capture_on_commit_callbacks
+    job = upload(client, capture, csv_file(SIMPLE, BASIC))
+    default_storage.delete(f"{job.stored_file}.rows.json")
+    job = confirm(client, capture, job)
+    assert (job.status, job.to_create) == (Status.DONE, 3)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "không phải bảng tính"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, ".xls"),
+        ("Mã,Tên\nX1,Thôn Hoà\n".encode("latin-1"), "UTF-8"),
+        (b"", "rỗng"),
+    ],
+)
+def test_upload_is_checked_by_content(client, commune_police, tree, content, message):
+    client.force_login(commune_police)
+    response = client.post(reverse("units:import"), {"file": SimpleUploadedFile("don-vi.xlsx", content)})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_upload_size_is_capped(client, commune_police, tree, settings):
+    settings.IMPORT_MAX_BYTES = 100
+    client.force_login(commune_police)
+    response = client.post(reverse("units:import"), {"file": xlsx(SIMPLE)})
+    assert "giới hạn" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_row_count_is_capped(client, commune_police, tree, settings, django_capture_on_commit_callbacks):
+    settings.IMPORT_MAX_ROWS = 2
+    client.force_login(commune_police)
+    job = upload(client, django_capture_on_commit_callbacks, xlsx(SIMPLE))
+    job.refresh_from_db()
+    assert job.status == Status.INVALID and job.errors[0]["row"] == 4
+
+
+# --- Import: access, progress, cancel --------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["commune_leader", "inspector", "unit_officer", "province_leader"])
+def test_users_without_the_import_right_get_403(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("units:import")).status_code == 403
+    assert client.post(reverse("units:import"), {"file": xlsx(SIMPLE)}).status_code == 403
+    assert client.get(reverse("units:import_template")).status_code == 403
+    assert not ImportJob.objects.exists()
+
+
+def test_anonymous_users_are_sent_to_login(client, tree):
+    response = client.get(reverse("units:import"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_another_user_gets_404_on_someone_elses_job(
+    client, commune_police, province_officer, tree, django_capture_on_commit_callbacks
+):
+    client.force_login(commune_police)
+    job = upload(client, django_capture_on_commit_callbacks, xlsx(SIMPLE))
+    # The province officer's scope covers the commune, but the job is not theirs.
+    client.force_login(province_officer)
+    for name in ("import_detail", "import_progress"):
+        assert client.get(reverse(f"units:{name}", args=[job.pk])).status_code == 404
+    for name in ("import_confirm", "import_cancel"):
+        assert client.post(reverse(f"units:{name}", args=[job.pk])).status_code == 404
+    job.refresh_from_db()
+    assert job.status == Status.READY
+
+
+def test_job_is_hidden_once_its_node_leaves_the_creators_scope(
+    client, commune_police, tree, django_capture_on_commit_callbacks
+):
+    client.force_login(commune_police)
+    job = upload(client, django_capture_on_commit_callbacks, xlsx(SIMPLE))
+    commune_police.memberships.update(is_active=False)
+    assert client.get(reverse("units:import_detail", args=[job.pk])).status_code == 404
+
+
+def test_progress_fragment_polls_while_running_and_stops_when_done(client, commune_police, tree):
+    client.force_login(commune_police)
+    job = ImportJob.objects.create(
+        created_by=commune_police, node=tree.commune, original_name="a.xlsx", stored_file="imports/none.xlsx"
+    )
+    importing.Progress(job.progress_key)(42, "Đang đọc tệp: 42.000 dòng")
+    url = reverse("units:import_progress", args=[job.pk])
+    running = client.get(url, HTTP_HX_REQUEST="true")
+    body = running.content.decode()
+    assert running.status_code == 200
+    assert 'hx-trigger="every 1s"' in body and f'hx-get="{url}"' in body
+    assert '<progress id="import-progress-bar" max="100" value="42">' in body and "42.000 dòng" in body
+
+    ImportJob.objects.filter(pk=job.pk).update(status=Status.READY, to_create=7, total_rows=7)
+    done = client.get(url, HTTP_HX_REQUEST="true")
+    body = done.content.decode()
+    assert done.status_code == 286  # htmx: stop polling
+    assert "hx-trigger" not in body and "<progress" not in body
+    assert reverse("units:import_confirm", args=[job.pk]) in body
+
+
+def test_cancel_a_ready_job(client, commune_police, tree, django_capture_on_commit_callbacks):
+    client.force_login(commune_police)
+    capture = django_capture_on_commit_callbacks
+    job = upload(client, capture, xlsx(SIMPLE))
+    response = client.post(reverse("units:import_cancel", args=[job.pk]))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == Status.CANCELLED and not default_storage.exists(job.stored_file)
+    assert confirm(client, capture, job).status == Status.CANCELLED
+    assert not OrgNode.objects.filter(code="X21583-KDC02").exists()
+
+
+def test_import_page_and_template(client, commune_police, tree, django_capture_on_commit_callbacks):
+    client.force_login(commune_police)
+    page = client.get(reverse("units:import"))
+    assert page.status_code == 200 and reverse("units:import_template") in page.content.decode()
+
+    response = client.get(reverse("units:import_template"))
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = [r for r in sheet.iter_rows(values_only=True) if any(r)]
+    assert list(rows[0]) == list(HEADERS) and len(rows) == 2
+    assert rows[1][3] == "X21583"  # the example hangs under the user's commune
+
+
+def test_validation_queries_are_bounded(commune_police, tree, django_assert_max_num_queries):
+    rows = [
+        [f"X21583-KDC{i:04d}", f"Tổ {i}", "Khu dân cư", "X21583" if i % 2 else "X21600"] for i in range(500)
+    ]
+    rows[0][0] = "X21583-KDC01"  # one existing unit
+    job = importing.start_import(by=commune_police, node=tree.commune, upload=xlsx(rows))
+    # Job, memberships, parents, existing codes, job update: not one query per row.
+    with django_assert_max_num_queries(6):
+        importing.run_validation(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.total_rows == 500 and job.error_count == 250  # the sibling commune is out of scope
+
+
+# --- Export ----------------------------------------------------------------------------------
+
+
+def exported(response: Any) -> list[tuple[Any, ...]]:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert 'filename="don-vi-' in response["Content-Disposition"]
+    assert "attachment" in response["Content-Disposition"]
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return list(workbook.worksheets[0].iter_rows(values_only=True))
+
+
+def test_export_returns_an_xlsx_of_the_users_scope_only(client, commune_police, province_officer, tree):
+    client.force_login(commune_police)
+    rows = exported(client.get(reverse("units:export")))
+    assert list(rows[0]) == list(HEADERS)
+    assert {r[0] for r in rows[1:]} == {"X21583-KDC01", "X21583-CSGD01"}
+    school = next(r for r in rows if r[0] == "X21583-CSGD01")
+    assert school[2] == "Cơ sở giáo dục" and school[3] == "X21583" and school[9] == "Trung học cơ sở"
+
+    client.force_login(province_officer)
+    rows = exported(client.get(reverse("units:export")))
+    assert {r[0] for r in rows[1:]} == {"X21583-KDC01", "X21583-CSGD01", "X21600-KDC01"}
+    # Filters of the list apply; a node outside the scope is not found.
+    rows = exported(client.get(reverse("units:export"), {"kind": NodeKind.SCHOOL}))
+    assert [r[0] for r in rows[1:]] == ["X21583-CSGD01"]
+    assert client.get(reverse("units:export"), {"within": tree.other_commune.pk}).status_code == 404
+
+
+def test_export_requires_the_export_right(client, unit_officer):
+    client.force_login(unit_officer)
+    assert client.get(reverse("units:export")).status_code == 403
+
+
+def test_export_neutralizes_formulas_and_reimports_unchanged(
+    client, province_officer, tree, django_capture_on_commit_callbacks
+):
+    f.unit(
+        tree.commune,
+        '=HYPERLINK("http://evil.example","Bấm")',
+        "X21583-KDC66",
+        contact_phone="+84 912 345 678",
+        address="-1+1",
+        contact_name="@SUM(A1)",
+    )
+    client.force_login(province_officer)
+    response = client.get(reverse("units:export"))
+    content = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "X21583-KDC66")
+    by_header = {h: cell for h, cell in zip(HEADERS, row, strict=True)}
+    for header in ("Tên", "Địa chỉ", "Người liên hệ", "Điện thoại"):
+        cell = by_header[header]
+        assert cell.data_type == "s", header  # text, never a formula
+        assert cell.quotePrefix, header
+    assert by_header["Tên"].value == '=HYPERLINK("http://evil.example","Bấm")'
+    assert "<f>" not in load_workbook_xml(content)
+
+    # The export is a valid import file: re-importing it changes nothing.
+    job = upload(client, django_capture_on_commit_callbacks, SimpleUploadedFile("export.xlsx", content))
+    job.refresh_from_db()
+    assert job.status == Status.READY, job.errors
+    assert (job.to_create, job.to_update, job.unchanged) == (0, 0, 4)
+
+
+def load_workbook_xml(content: bytes) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_export_runs_a_bounded_number_of_queries(
+    client, province_officer, tree, django_assert_max_num_queries
+):
+    for i in range(60):
+        f.unit(tree.commune, f"Tổ {i}", f"X21583-T{i:03d}")
+    client.force_login(province_officer)
+    with django_assert_max_num_queries(8):
+        rows = exported(client.get(reverse("units:export")))
+    assert len(rows) == 1 + 63
+
+
+# --- Scale -----------------------------------------------------------------------------------
+
+
+def test_a_100000_row_xlsx_runs_through_the_background_job(
+    client, commune_police, tree, tmp_path, django_capture_on_commit_callbacks
+):
+    rows_count = 100_000
+    path = tmp_path / "lon.xlsx"
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append([*BASIC, "Số hộ / số người"])
+    for i in range(rows_count):
+        sheet.append([f"X21583-K{i:06d}", f"Tổ dân phố {i}", "Khu dân cư", "X21583", i % 500])
+    workbook.save(path)
+
+    client.force_login(commune_police)
+    capture = django_capture_on_commit_callbacks
+    job = upload(client, capture, SimpleUploadedFile("lon.xlsx", path.read_bytes()))
+    job.refresh_from_db()
+    assert job.status == Status.READY, job.errors[:5]
+    assert (job.total_rows, job.to_create) == (rows_count, rows_count)
+    job = confirm(client, capture, job)
+    assert job.status == Status.DONE, job.failure
+    assert job.to_create == rows_count
+    assert OrgNode.objects.filter(parent=tree.commune).count() == rows_count + 2
+    assert AuditEvent.objects.filter(action=AuditAction.IMPORT).count() == rows_count
+    assert importing.job_progress(job)["percent"] == 100

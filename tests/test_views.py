@@ -258,3 +258,12 @@ def test_tree_browser_query_count_does_not_grow_with_children(
         response = client.get(reverse("org:browse"), {"node": tree.province.pk})
     counts = dict((child.code, n) for child, n in response.context["rows"])
     assert counts["XT-7"] == 1 and counts["X21583"] == 2
+
+
+def test_province_officer_filters_the_list_by_commune(client, tree, province_officer):
+    client.force_login(province_officer)
+    client.get(reverse("org:switch", args=[tree.province.pk]))
+    response = client.get(reverse("units:list"))
+    assert [c.code for c in response.context["communes"]] == ["X21583", "X21600"]
+    filtered = client.get(reverse("units:list"), {"commune": tree.sibling_commune.pk})
+    assert [u.code for u in filtered.context["page"].items] == ["X21600-KDC01"]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from antq.accounts.roles import Action
 from antq.accounts.scope import Scope
 from antq.core.text import search_tokens
-from antq.org.choices import UNIT_KINDS, UNIT_PARENT_KINDS, LineageKind
+from antq.org.choices import UNIT_KINDS, UNIT_PARENT_KINDS, LineageKind, NodeKind
 from antq.org.models import SEGMENT_WIDTH, NodeLineage, OrgNode, OrgNodeQuerySet
 
 
@@ -156,3 +156,16 @@ def unit_counts_by_child(*, node: OrgNode, scope: Scope) -> dict[str, int]:
         .annotate(n=Count("id"))
     )
     return {row["branch"]: row["n"] for row in rows}
+
+
+def communes_for_filter(within: OrgNode | None) -> list[OrgNode]:
+    """Communes to offer in the list's commune filter: those of one province (a few hundred at most)."""
+    if within is None or within.kind not in {NodeKind.PROVINCE, NodeKind.DISTRICT}:
+        return []
+    return list(
+        OrgNode.objects.filter(kind=NodeKind.COMMUNE)
+        .current()
+        .in_subtree(within)
+        .only("id", "name")
+        .order_by("search_text")
+    )

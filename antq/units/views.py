@@ -22,7 +22,7 @@ from antq.core.pagination import keyset_page
 from antq.org import services
 from antq.org.access import node_for, unit_for
 from antq.org.models import OrgNode
-from antq.org.selectors import UnitFilters, unit_list, unit_parent_choices
+from antq.org.selectors import UnitFilters, communes_for_filter, unit_list, unit_parent_choices
 from antq.units.forms import ReasonForm, UnitFilterForm, UnitForm
 
 PAGE_SIZE = 50
@@ -61,6 +61,7 @@ def unit_list_view(request: AuthedHttpRequest) -> HttpResponse:
         "page": page,
         "total": qs.count(),
         "query": query.urlencode(),
+        "communes": communes_for_filter(filters.within),
         "can_create": scope.can_anywhere(Action.UNIT_CREATE),
         "can_export": scope.can_anywhere(Action.EXPORT),
         "active_menu": "units",

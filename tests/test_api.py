@@ -461,7 +461,9 @@ def test_granting_system_admin_is_refused(tree: Tree, province_officer: User, co
         format="json",
     )
     assert response.status_code == 400
-    assert response.json() == {"detail": "Bạn không được cấp vai trò này."}
+    assert response.json() == {
+        "detail": "Bạn không được cấp vai trò này tại đơn vị này (hoặc cho cả cấp dưới của đơn vị này)."
+    }
     assert not Membership.objects.filter(role=Role.SYSTEM_ADMIN, user=commune_police).exists()
 
 

@@ -267,3 +267,30 @@ def test_province_officer_filters_the_list_by_commune(client, tree, province_off
     assert [c.code for c in response.context["communes"]] == ["X21583", "X21600"]
     filtered = client.get(reverse("units:list"), {"commune": tree.sibling_commune.pk})
     assert [u.code for u in filtered.context["page"].items] == ["X21600-KDC01"]
+
+
+def test_a_grant_without_descendants_does_not_list_what_is_below(client, tree):
+    narrow = f.user_with_role("xa.hep", "commune_leader", tree.commune, include_descendants=False)
+    client.force_login(narrow)
+    response = client.get(reverse("org:browse"), {"node": tree.commune.pk})
+    assert response.status_code == 200
+    assert client.get(reverse("units:detail", args=[tree.unit.pk])).status_code == 404
+    assert response.context["by_kind"] == {}
+
+
+def test_back_button_restore_gets_the_whole_page_not_the_fragment(client, tree, commune_police):
+    client.force_login(commune_police)
+    response = client.get(
+        reverse("units:list"), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]
+
+
+def test_demo_data_is_refused_in_production(db, settings):
+    from antq.core.errors import DomainError
+    from antq.demo.data import load_demo
+
+    settings.PRODUCTION = True
+    with pytest.raises(DomainError):
+        load_demo()

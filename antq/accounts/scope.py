@@ -75,7 +75,21 @@ class Scope:
     def can_anywhere(self, action: str) -> bool:
         return bool(self._grants_for(action))
 
+    def can_grant(self, path: str, role: str, include_descendants: bool) -> bool:
+        """Whether one of the manager's own grants covers the node, may hand out this role, and
+        reaches at least as far down as the new grant would (no widening one's own reach)."""
+        for grant in self._grants_for(Action.MEMBERSHIP_MANAGE):
+            if not grant.covers(path):
+                continue
+            if role not in GRANTABLE_BY.get(grant.role, frozenset()):
+                continue
+            if include_descendants and not grant.include_descendants:
+                continue
+            return True
+        return False
+
     def grantable_roles(self) -> set[str]:
+        """Roles to offer in forms; `can_grant` decides for a given node."""
         granted: set[str] = set()
         for role in self.roles():
             granted |= GRANTABLE_BY.get(role, frozenset())

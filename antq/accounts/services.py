@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
+from antq.accounts.access import can_manage_user
 from antq.accounts.models import Membership
-from antq.accounts.roles import Action
 from antq.accounts.scope import Scope
 from antq.audit.models import AuditAction
 from antq.audit.services import diff, record
@@ -16,11 +17,11 @@ from antq.core.errors import DomainError
 from antq.org.models import OrgNode
 
 
-def _check_can_grant(scope: Scope, node: OrgNode, role: str) -> None:
-    if not scope.allows(Action.MEMBERSHIP_MANAGE, node):
-        raise DomainError(_("Bạn không có quyền phân quyền tại đơn vị này."))
-    if role not in scope.grantable_roles():
-        raise DomainError(_("Bạn không được cấp vai trò này."))
+def _check_can_grant(scope: Scope, node: OrgNode, role: str, include_descendants: bool) -> None:
+    if not scope.can_grant(node.path, role, include_descendants):
+        raise DomainError(
+            _("Bạn không được cấp vai trò này tại đơn vị này (hoặc cho cả cấp dưới của đơn vị này).")
+        )
 
 
 @transaction.atomic
@@ -34,16 +35,21 @@ def user_create(
     password: str,
     node: OrgNode,
     role: str,
+    include_descendants: bool = True,
 ) -> User:
     """Create an account together with its first membership (an account without a role sees nothing)."""
-    _check_can_grant(scope, node, role)
+    _check_can_grant(scope, node, role, include_descendants)
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError(_("Tên đăng nhập đã tồn tại."))
     first, _sep, last = full_name.strip().rpartition(" ")
     user = User(username=username, email=email, first_name=first, last_name=last or full_name)
     validate_password(password, user)
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # a concurrent request took the same username
+        raise DomainError(_("Tên đăng nhập đã tồn tại.")) from exc
     record(
         actor=by,
         action=AuditAction.CREATE,
@@ -51,7 +57,9 @@ def user_create(
         node_path=node.path,
         changes={"username": [None, username], "email": [None, email]},
     )
-    membership_grant(by=by, scope=scope, user=user, node=node, role=role)
+    membership_grant(
+        by=by, scope=scope, user=user, node=node, role=role, include_descendants=include_descendants
+    )
     return user
 
 
@@ -60,32 +68,37 @@ def membership_grant(
     *, by: User, scope: Scope, user: User, node: OrgNode, role: str, include_descendants: bool = True
 ) -> Membership:
     """Give `user` a role on `node` (reactivating a revoked identical grant)."""
-    _check_can_grant(scope, node, role)
+    if user.pk == by.pk:
+        raise DomainError(_("Bạn không thể tự cấp quyền cho chính mình."))
+    _check_can_grant(scope, node, role, include_descendants)
     membership, created = Membership.objects.select_for_update().get_or_create(
         user=user, node=node, role=role, defaults={"include_descendants": include_descendants}
     )
     before = {} if created else membership.snapshot()
+    was_active = not created and membership.is_active
     if not created:
         membership.is_active = True
         membership.include_descendants = include_descendants
+    changes = diff(before, membership.snapshot())
+    if not changes:
+        return membership
+    if not created:
         membership.version += 1
         membership.save()
-    changes = diff(before, membership.snapshot())
-    if changes:
-        record(
-            actor=by,
-            action=AuditAction.CREATE if created else AuditAction.REACTIVATE,
-            obj=membership,
-            node_path=node.path,
-            changes=changes,
-        )
+    if created:
+        action = AuditAction.CREATE
+    elif was_active:
+        action = AuditAction.UPDATE
+    else:
+        action = AuditAction.REACTIVATE
+    record(actor=by, action=action, obj=membership, node_path=node.path, changes=changes)
     return membership
 
 
 @transaction.atomic
 def membership_revoke(*, by: User, scope: Scope, membership: Membership, reason: str) -> Membership:
     """End a membership; the row stays for the record."""
-    _check_can_grant(scope, membership.node, membership.role)
+    _check_can_grant(scope, membership.node, membership.role, membership.include_descendants)
     if not reason.strip():
         raise DomainError(_("Vui lòng nêu lý do."))
     locked = Membership.objects.select_for_update().select_related("node").get(pk=membership.pk)
@@ -106,16 +119,28 @@ def membership_revoke(*, by: User, scope: Scope, membership: Membership, reason:
 
 
 @transaction.atomic
-def user_set_password(*, by: User, user: User, password: str, node_path: str) -> None:
-    """An administrator sets a new password for a user in their scope."""
+def user_set_password(*, by: User, scope: Scope, user: User, password: str) -> None:
+    """A manager sets a new password; the user's API tokens stop working at the same moment."""
+    if not can_manage_user(scope, user):
+        raise DomainError(_("Bạn không được quản lý tài khoản này."))
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    Token.objects.filter(user=user).delete()
+    # File the event under a node the acting manager sees, so their own log shows it.
+    in_scope = next(
+        (
+            m.node.path
+            for m in user.memberships.select_related("node").order_by("node__path")
+            if scope.can_grant(m.node.path, m.role, m.include_descendants)
+        ),
+        "",
+    )
     record(
         actor=by,
         action=AuditAction.UPDATE,
         obj=user,
-        node_path=node_path,
+        node_path=in_scope,
         changes={"password": ["***", "***"]},
         reason=_("Đặt lại mật khẩu"),
     )

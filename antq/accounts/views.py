@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -11,9 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from antq.accounts import services
-from antq.accounts.access import managed_users, membership_for, user_for
+from antq.accounts.access import managed_users, membership_for, memberships_in, user_for
 from antq.accounts.forms import MembershipForm, ReasonForm, SetPasswordForm, UserCreateForm
-from antq.accounts.models import Membership
 from antq.accounts.roles import Action
 from antq.accounts.scope import Scope, scope_of
 from antq.core.errors import DomainError
@@ -45,14 +45,13 @@ def _form_error(form, exc: Exception) -> None:  # type: ignore[no-untyped-def]
 def user_list(request: AuthedHttpRequest) -> HttpResponse:
     scope = scope_of(request)
     _require_manager(scope)
+    # Only memberships the manager can see are shown: roles elsewhere in the country are not theirs.
+    visible = memberships_in(scope).filter(is_active=True).select_related("node").order_by("node__path")
     users = (
-        managed_users(scope)
-        .order_by("username")
-        .prefetch_related(
-            Prefetch("memberships", queryset=Membership.objects.select_related("node").order_by("node__path"))
-        )
+        managed_users(scope).order_by("username").prefetch_related(Prefetch("memberships", queryset=visible))
     )
-    return render(request, "accounts/user_list.html", {"users": users, "active_menu": "users"})
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page": page, "active_menu": "users"})
 
 
 @login_required
@@ -77,6 +76,7 @@ def user_create(request: AuthedHttpRequest) -> HttpResponse:
                 password=data["password"],
                 node=data["node"],
                 role=data["role"],
+                include_descendants=data["include_descendants"],
             )
         except (DomainError, ValidationError) as exc:
             _form_error(form, exc)
@@ -106,7 +106,9 @@ def user_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã cấp quyền."))
             return redirect("accounts:user_detail", user.pk)
-    memberships = user.memberships.select_related("node").order_by("-is_active", "node__path")
+    memberships = (
+        memberships_in(scope).filter(user=user).select_related("node").order_by("-is_active", "node__path")
+    )
     return render(
         request,
         "accounts/user_detail.html",
@@ -147,18 +149,16 @@ def user_set_password(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request)
     user = user_for(scope, pk)
     form = SetPasswordForm(request.POST)
-    first = user.memberships.select_related("node").order_by("node__path").first()
     if form.is_valid():
         try:
             services.user_set_password(
-                by=request.user,
-                user=user,
-                password=form.cleaned_data["password"],
-                node_path=first.node.path if first else "",
+                by=request.user, scope=scope, user=user, password=form.cleaned_data["password"]
             )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
+        except DomainError as exc:
+            messages.error(request, str(exc))
         else:
             messages.success(request, _("Đã đặt mật khẩu mới."))
     else:

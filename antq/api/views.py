@@ -28,7 +28,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from antq.accounts import services as account_services
-from antq.accounts.access import managed_users, membership_for
+from antq.accounts.access import can_manage_user, managed_users, membership_for
 from antq.accounts.models import Membership
 from antq.accounts.roles import Action
 from antq.accounts.scope import Scope, scope_of
@@ -410,6 +410,8 @@ class MembershipViewSet(ApiErrorsMixin, viewsets.GenericViewSet):  # type: ignor
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         user = managed_users(scope).filter(pk=data["user"]).first()
+        if user is not None and not can_manage_user(scope, user):
+            user = None  # same answer as "not found": a more senior account is not the caller's
         node = visible_nodes(scope, Action.MEMBERSHIP_MANAGE).current().filter(pk=data["node"]).first()
         errors: dict[str, list[str]] = {}
         if user is None:

@@ -8,11 +8,13 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 
 from antq.accounts.models import Membership
 from antq.accounts.roles import Role
+from antq.core.errors import DomainError
 from antq.org.admin_units import load_current_admin_units, province_code
 from antq.org.choices import EducationLevel, EnterpriseSize, ManagingAuthority, NodeKind
 from antq.org.models import OrgNode
@@ -166,6 +168,9 @@ def _units_for(commune: OrgNode, rng: random.Random) -> list[OrgNode]:
 @transaction.atomic
 def load_demo(*, seed: int = 2026, communes_limit: int | None = None) -> list[DemoLogin]:
     """Load the tree, the demo province's units and one user per role; idempotent."""
+    if settings.PRODUCTION:
+        # Demo accounts have a published password and a nationwide administrator.
+        raise DomainError("load_demo is refused when ANTQ_PRODUCTION=1.")
     load_current_admin_units()
     province = OrgNode.objects.get(code=province_code(DEMO_PROVINCE))
     communes = list(OrgNode.objects.filter(parent=province, kind=NodeKind.COMMUNE).order_by("path"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -150,6 +151,16 @@ class OrgNode(TimeStampedModel):
     @property
     def is_eligible(self) -> bool:
         return not self.exclusion_code
+
+    def clean(self) -> None:
+        # TT 124's exclusions depend on these attributes, so the registry cannot leave them blank.
+        errors = {}
+        if self.kind == NodeKind.ENTERPRISE and not self.enterprise_size:
+            errors["enterprise_size"] = _("Vui lòng chọn quy mô doanh nghiệp.")
+        if self.kind == NodeKind.SCHOOL and not self.education_level:
+            errors["education_level"] = _("Vui lòng chọn cấp học.")
+        if errors:
+            raise ValidationError(errors)
 
     def refresh_search_text(self) -> None:
         self.search_text = fold(" ".join(filter(None, [self.name, self.short_name, self.code])))[:500]

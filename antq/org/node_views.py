@@ -23,7 +23,7 @@ from antq.org.models import OrgNode
 
 
 class NodeForm(forms.ModelForm):  # type: ignore[type-arg]
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = OrgNode

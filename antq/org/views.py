@@ -27,7 +27,8 @@ def browse(request: AuthedHttpRequest) -> HttpResponse:
     node = node_for(scope, request.GET["node"]) if request.GET.get("node") else current_node(request)
     if node is None:
         return render(request, "org/no_scope.html")
-    children = list(child_admin_nodes(node))
+    # A grant without descendants shows the node itself but not what is under it.
+    children = list(child_admin_nodes(node).filter(scope.q(Action.VIEW)))
     counts = unit_counts_by_child(node=node, scope=scope)
     rows = [(child, counts.get(child.path, 0)) for child in children]
     return render(

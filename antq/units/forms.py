@@ -58,15 +58,8 @@ class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
         if self.instance.pk:
             self.fields["kind"].disabled = True
             self.fields["version"].initial = self.instance.version
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        kind = data.get("kind")
-        if kind == NodeKind.ENTERPRISE and not data.get("enterprise_size"):
-            self.add_error("enterprise_size", _("Vui lòng chọn quy mô doanh nghiệp."))
-        if kind == NodeKind.SCHOOL and not data.get("education_level"):
-            self.add_error("education_level", _("Vui lòng chọn cấp học."))
-        return data
+            # Without the version the lost-update check would be skipped.
+            self.fields["version"].required = True
 
 
 class UnitFilterForm(forms.Form):
@@ -100,4 +93,4 @@ class UnitFilterForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Lý do"), max_length=500)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -66,8 +67,12 @@ def unit_list_view(request: AuthedHttpRequest) -> HttpResponse:
         "can_export": scope.can_anywhere(Action.EXPORT),
         "active_menu": "units",
     }
-    template = "units/_results.html" if request.htmx else "units/unit_list.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    # A history-restore request (Back button after htmx pushed the URL) needs the whole page.
+    htmx = request.htmx  # type: ignore[attr-defined]
+    fragment = bool(htmx) and not htmx.history_restore_request
+    response = render(request, "units/_results.html" if fragment else "units/unit_list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required

@@ -57,7 +57,3 @@ class UserCreateForm(MembershipForm):
 
 class SetPasswordForm(forms.Form):
     password = forms.CharField(label=_("Mật khẩu mới"), widget=forms.PasswordInput, min_length=10)
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do"), max_length=500)

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from antq.accounts import services
 from antq.accounts.access import managed_users, membership_for, memberships_in, user_for
-from antq.accounts.forms import MembershipForm, ReasonForm, SetPasswordForm, UserCreateForm
+from antq.accounts.forms import MembershipForm, SetPasswordForm, UserCreateForm
 from antq.accounts.roles import Action
 from antq.accounts.scope import Scope, scope_of
 from antq.core.errors import DomainError
+from antq.core.forms import ReasonForm, add_service_errors
 from antq.core.http import AuthedHttpRequest
 from antq.org.access import visible_nodes
 
@@ -33,12 +34,6 @@ def _require_manager(scope: Scope) -> None:
 
 def _grant_nodes(scope: Scope):  # type: ignore[no-untyped-def]
     return visible_nodes(scope, Action.MEMBERSHIP_MANAGE).current()
-
-
-def _form_error(form, exc: Exception) -> None:  # type: ignore[no-untyped-def]
-    messages_ = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-    for message in messages_:
-        form.add_error(None, message)
 
 
 @login_required
@@ -79,7 +74,7 @@ def user_create(request: AuthedHttpRequest) -> HttpResponse:
                 include_descendants=data["include_descendants"],
             )
         except (DomainError, ValidationError) as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã tạo tài khoản %(name)s.") % {"name": user.username})
             return redirect("accounts:user_detail", user.pk)
@@ -102,7 +97,7 @@ def user_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 include_descendants=form.cleaned_data["include_descendants"],
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã cấp quyền."))
             return redirect("accounts:user_detail", user.pk)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from antq.accounts.roles import Action
 from antq.accounts.scope import scope_of
 from antq.core.errors import ConcurrentEditError, DomainError
+from antq.core.forms import add_service_errors
 from antq.core.http import AuthedHttpRequest
 from antq.org import services
 from antq.org.access import node_for
@@ -53,7 +54,7 @@ def node_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         except ConcurrentEditError as exc:
             form.add_error(None, str(exc))
         except (DomainError, ValidationError) as exc:
-            form.add_error(None, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect(f"{reverse('org:browse')}?node={node.pk}")

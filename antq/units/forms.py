@@ -89,8 +89,3 @@ class UnitFilterForm(forms.Form):
         self.fields["kind"].choices = [("", _("Tất cả"))] + [  # type: ignore[attr-defined]
             (v, label) for v, label in NodeKind.choices if v in UNIT_KINDS
         ]
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do"), max_length=500)
-    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -18,13 +18,14 @@ from antq.accounts.roles import Action
 from antq.accounts.scope import scope_of
 from antq.audit.selectors import object_history
 from antq.core.errors import ConcurrentEditError, DomainError
+from antq.core.forms import VersionedReasonForm, add_service_errors
 from antq.core.http import AuthedHttpRequest
 from antq.core.pagination import keyset_page
 from antq.org import services
 from antq.org.access import node_for, unit_for
 from antq.org.models import OrgNode
 from antq.org.selectors import UnitFilters, communes_for_filter, unit_list, unit_parent_choices
-from antq.units.forms import ReasonForm, UnitFilterForm, UnitForm
+from antq.units.forms import UnitFilterForm, UnitForm
 
 PAGE_SIZE = 50
 
@@ -88,19 +89,10 @@ def unit_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "can_edit": scope.allows(Action.UNIT_EDIT, unit),
             "can_deactivate": scope.allows(Action.UNIT_DEACTIVATE, unit),
             "can_grant": scope.allows(Action.MEMBERSHIP_MANAGE, unit),
-            "reason_form": ReasonForm(initial={"version": unit.version}),
+            "reason_form": VersionedReasonForm(initial={"version": unit.version}),
             "active_menu": "units",
         },
     )
-
-
-def _form_errors(form: UnitForm, exc: Exception) -> None:
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        form.add_error(None, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
 
 
 @login_required
@@ -119,7 +111,7 @@ def unit_create(request: AuthedHttpRequest) -> HttpResponse:
         try:
             unit = services.unit_create(by=request.user, parent=form.cleaned_data["parent"], data=data)  # type: ignore[arg-type]
         except (DomainError, ValidationError) as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm đơn vị %(name)s.") % {"name": unit.name})
             return redirect("units:detail", unit.pk)
@@ -149,7 +141,7 @@ def unit_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         except ConcurrentEditError as exc:
             form.add_error(None, str(exc))
         except (DomainError, ValidationError) as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect("units:detail", unit.pk)
@@ -161,7 +153,7 @@ def unit_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def unit_set_active(request: AuthedHttpRequest, pk: int, active: bool) -> HttpResponse:
     scope = scope_of(request)
     unit = unit_for(scope, pk, Action.UNIT_DEACTIVATE)
-    form = ReasonForm(request.POST)
+    form = VersionedReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Vui lòng nêu lý do."))
         return redirect("units:detail", unit.pk)

@@ -294,3 +294,26 @@ def test_demo_data_is_refused_in_production(db, settings):
     settings.PRODUCTION = True
     with pytest.raises(DomainError):
         load_demo()
+
+
+def test_history_reads_in_words_not_codes(client, tree, commune_police, django_assert_max_num_queries):
+    from antq.org import services
+
+    client.force_login(commune_police)
+    firm = services.unit_create(
+        by=commune_police,
+        parent=tree.commune,
+        data={"kind": "enterprise", "name": "Công ty Phú Tài", "code": "DN-PT", "enterprise_size": "small"},
+    )
+    services.unit_set_active(by=commune_police, unit=firm, active=False, reason="Giải thể")
+    with django_assert_max_num_queries(15):
+        page = client.get(reverse("units:detail", args=[firm.pk])).content.decode()
+    assert "Doanh nghiệp nhỏ, siêu nhỏ" in page and "EXC_SMALL" not in page
+    assert "Phường Quy Nhơn" in page and "Nhỏ" in page and "Có → Không" in page
+    assert "Thử xa.congan" in page  # the actor's full name, not the login
+
+
+def test_export_link_follows_the_filters_applied_by_htmx(client, tree, commune_police):
+    client.force_login(commune_police)
+    fragment = client.get(reverse("units:list"), {"kind": "school"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "export.xlsx?kind=school" in fragment

@@ -5,9 +5,11 @@ from typing import Any
 from django import template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
 
 from antq.org.choices import UNIT_KINDS, NodeKind
 from antq.org.eligibility import exclusion_label
+from antq.org.models import OrgNode
 
 register = template.Library()
 
@@ -28,11 +30,50 @@ def exclusion(code: str) -> str:
     return exclusion_label(code) if code else ""
 
 
-@register.filter
-def field_label(event: Any, name: str) -> str:
-    """The model's own (translated) verbose name for a field recorded in an audit event."""
+def _model_field(object_type: str, name: str) -> Any:
     try:
-        model = apps.get_model(event.object_type)
-        return str(model._meta.get_field(name).verbose_name)
+        return apps.get_model(object_type)._meta.get_field(name)
     except (LookupError, ValueError, FieldDoesNotExist):
-        return name
+        return None
+
+
+def _readable(field: Any, value: Any) -> str:
+    """A stored audit value as a person reads it: choice labels, Có/Không, ∅ for nothing."""
+    if value is None or value == "":
+        return "∅"
+    if isinstance(value, bool):
+        return str(_("Có") if value else _("Không"))
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field is not None and field.name == "exclusion_code":
+        return exclusion_label(str(value))
+    return str(value)
+
+
+def _node_names(context: template.Context) -> dict[int, str]:
+    """Names of every node referenced by the events being rendered: one query per table render."""
+    cache: dict[int, str] | None = context.render_context.get("audit_node_names")
+    if cache is None:
+        ids = {
+            value
+            for event in context.get("events", [])
+            for field_name, pair in event.changes.items()
+            if field_name in {"parent", "node"}
+            for value in (pair if isinstance(pair, list) else [pair])
+            if isinstance(value, int)
+        }
+        cache = dict(OrgNode.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+        context.render_context["audit_node_names"] = cache
+    return cache
+
+
+@register.simple_tag(takes_context=True)
+def audit_change(context: template.Context, event: Any, name: str, pair: Any) -> dict[str, str]:
+    """Label and readable old → new values of one changed field of an audit event."""
+    field = _model_field(event.object_type, name)
+    old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+    label = str(field.verbose_name) if field is not None else name
+    if field is not None and field.is_relation and getattr(field.related_model, "__name__", "") == "OrgNode":
+        names = _node_names(context)
+        old, new = names.get(old, old), names.get(new, new)
+    return {"label": label, "old": _readable(field, old), "new": _readable(field, new)}

@@ -243,10 +243,10 @@ def _resolve_target(route: Route, persona: str | None, personas, tree):  # type:
     if target == "none" or target == "commune_anywhere":
         return {}, None
     if target == "user_in_commune":
-        user = f.user_with_role("nguoi.moi", Role.UNIT_OFFICER, tree.commune)
+        user = f.user_with_role("nguoi.moi", Role.COMMUNE_LEADER, tree.commune)
         return {"pk": user.pk}, "commune"
     if target == "membership_in_commune":
-        user = f.user_with_role("nguoi.moi", Role.UNIT_OFFICER, tree.commune)
+        user = f.user_with_role("nguoi.moi", Role.COMMUNE_LEADER, tree.commune)
         return {"pk": Membership.objects.get(user=user).pk}, "commune"
     if target == "own_job":
         job = _job(personas, tree)

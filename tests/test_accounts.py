@@ -114,3 +114,37 @@ def test_changing_only_the_descendants_flag_is_logged_as_an_update(tree, provinc
     )
     event = AuditEvent.objects.filter(object_type="accounts.membership").latest("id")
     assert event.action == "update" and event.changes == {"include_descendants": [True, False]}
+
+
+@pytest.mark.parametrize(
+    ("role", "target"),
+    [
+        (Role.UNIT_OFFICER, "province"),
+        (Role.UNIT_OFFICER, "commune"),
+        (Role.COMMUNE_POLICE, "unit"),
+        (Role.PROVINCE_LEADER, "commune"),
+    ],
+)
+def test_roles_are_granted_only_on_their_kind_of_node(tree, admin, commune_leader, role, target):
+    with pytest.raises(DomainError):
+        services.membership_grant(
+            by=admin, scope=Scope.for_user(admin), user=commune_leader, node=getattr(tree, target), role=role
+        )
+
+
+@pytest.mark.parametrize("username", ["nguyễn văn a", "ab", "Có Dấu", "x y"])
+def test_usernames_are_plain_ascii(tree, admin, username):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as exc:
+        services.user_create(
+            by=admin,
+            scope=Scope.for_user(admin),
+            username=username,
+            full_name="Nguyễn Văn A",
+            email="",
+            password="mot-mat-khau-du-dai",
+            node=tree.unit,
+            role=Role.UNIT_OFFICER,
+        )
+    assert "username" in exc.value.error_dict

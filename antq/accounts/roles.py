@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from antq.org.choices import UNIT_KINDS, NodeKind
+
 
 class Role(models.TextChoices):
     UNIT_OFFICER = "unit_officer", _("Cán bộ đơn vị")
@@ -46,6 +48,19 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.PROVINCE_LEADER: frozenset(_READ),
     Role.SYSTEM_ADMIN: frozenset(set(A)),
     Role.INSPECTOR: frozenset(_READ),
+}
+
+# Which kinds of node each role is held on: a unit officer works for one unit, commune roles sit
+# on a commune, province roles on a province. Granting elsewhere would give a role a reach it was
+# never meant to have (a unit officer on a whole province could edit every unit in it).
+ROLE_NODE_KINDS: dict[str, frozenset[str]] = {
+    Role.UNIT_OFFICER: UNIT_KINDS,
+    Role.COMMUNE_POLICE: frozenset({NodeKind.COMMUNE}),
+    Role.COMMUNE_LEADER: frozenset({NodeKind.COMMUNE}),
+    Role.PROVINCE_OFFICER: frozenset({NodeKind.PROVINCE}),
+    Role.PROVINCE_LEADER: frozenset({NodeKind.PROVINCE}),
+    Role.SYSTEM_ADMIN: frozenset({NodeKind.NATION, NodeKind.PROVINCE}),
+    Role.INSPECTOR: frozenset({NodeKind.NATION, NodeKind.PROVINCE, NodeKind.COMMUNE}),
 }
 
 # Roles a province officer may grant inside the province; only a system administrator grants

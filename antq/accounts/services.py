@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from antq.accounts.access import can_manage_user
 from antq.accounts.models import Membership
+from antq.accounts.roles import ROLE_NODE_KINDS, Role
 from antq.accounts.scope import Scope
 from antq.audit.models import AuditAction
 from antq.audit.services import diff, record
 from antq.core.errors import DomainError
+from antq.org.choices import NodeKind
 from antq.org.models import OrgNode
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,149}$")
+
+
+def _check_role_fits_node(node: OrgNode, role: str) -> None:
+    if node.kind not in ROLE_NODE_KINDS.get(role, frozenset()):
+        kinds = ", ".join(str(NodeKind(k).label).lower() for k in sorted(ROLE_NODE_KINDS.get(role, ())))
+        raise DomainError(
+            _("Vai trò “%(role)s” chỉ gán được cho: %(kinds)s.") % {"role": Role(role).label, "kinds": kinds}
+        )
 
 
 def _check_can_grant(scope: Scope, node: OrgNode, role: str, include_descendants: bool) -> None:
@@ -38,18 +53,31 @@ def user_create(
     include_descendants: bool = True,
 ) -> User:
     """Create an account together with its first membership (an account without a role sees nothing)."""
+    _check_role_fits_node(node, role)
     _check_can_grant(scope, node, role, include_descendants)
+    if not USERNAME_RE.match(username):
+        raise ValidationError(
+            {
+                "username": _(
+                    "Tên đăng nhập gồm 3–150 ký tự: chữ thường không dấu, chữ số và các dấu . _ -, "
+                    "ví dụ nguyen.van.a"
+                )
+            }
+        )
     if User.objects.filter(username__iexact=username).exists():
-        raise DomainError(_("Tên đăng nhập đã tồn tại."))
+        raise ValidationError({"username": _("Tên đăng nhập đã tồn tại.")})
     first, _sep, last = full_name.strip().rpartition(" ")
     user = User(username=username, email=email, first_name=first, last_name=last or full_name)
-    validate_password(password, user)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError as exc:  # a concurrent request took the same username
-        raise DomainError(_("Tên đăng nhập đã tồn tại.")) from exc
+        raise ValidationError({"username": _("Tên đăng nhập đã tồn tại.")}) from exc
     record(
         actor=by,
         action=AuditAction.CREATE,
@@ -70,6 +98,7 @@ def membership_grant(
     """Give `user` a role on `node` (reactivating a revoked identical grant)."""
     if user.pk == by.pk:
         raise DomainError(_("Bạn không thể tự cấp quyền cho chính mình."))
+    _check_role_fits_node(node, role)
     _check_can_grant(scope, node, role, include_descendants)
     membership, created = Membership.objects.select_for_update().get_or_create(
         user=user, node=node, role=role, defaults={"include_descendants": include_descendants}

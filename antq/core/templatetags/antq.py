@@ -56,7 +56,7 @@ def _node_names(context: template.Context) -> dict[int, str]:
     if cache is None:
         ids = {
             value
-            for event in context.get("events", [])
+            for event in (context.get("events") or [])
             for field_name, pair in event.changes.items()
             if field_name in {"parent", "node"}
             for value in (pair if isinstance(pair, list) else [pair])
@@ -71,9 +71,11 @@ def _node_names(context: template.Context) -> dict[int, str]:
 def audit_change(context: template.Context, event: Any, name: str, pair: Any) -> dict[str, str]:
     """Label and readable old → new values of one changed field of an audit event."""
     field = _model_field(event.object_type, name)
+    old: Any
+    new: Any
     old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
     label = str(field.verbose_name) if field is not None else name
     if field is not None and field.is_relation and getattr(field.related_model, "__name__", "") == "OrgNode":
-        names = _node_names(context)
+        names: dict[Any, str] = dict(_node_names(context))
         old, new = names.get(old, old), names.get(new, new)
     return {"label": label, "old": _readable(field, old), "new": _readable(field, new)}

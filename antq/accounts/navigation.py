@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from antq.accounts.roles import Action
+from antq.accounts.roles import Action, Role
 from antq.accounts.scope import Scope, scope_of
 from antq.org.models import OrgNode
 
@@ -50,12 +50,13 @@ def menu(scope: Scope) -> list[MenuItem]:
     items = [MenuItem(str(_("Trang chủ")), reverse("home"), "home")]
     if scope.can_anywhere(Action.VIEW):
         items.append(MenuItem(str(_("Danh bạ đơn vị")), reverse("units:list"), "units"))
-        items.append(MenuItem(str(_("Cây hành chính")), reverse("org:browse"), "org"))
+        # A unit officer's scope is one unit: a tree of one leaf is no help to them.
+        if scope.roles() - {Role.UNIT_OFFICER}:
+            items.append(MenuItem(str(_("Cây hành chính")), reverse("org:browse"), "org"))
     if scope.can_anywhere(Action.UNIT_IMPORT):
         items.append(MenuItem(str(_("Nhập từ tệp")), reverse("units:import"), "import"))
     if scope.can_anywhere(Action.MEMBERSHIP_MANAGE):
         items.append(MenuItem(str(_("Người dùng")), reverse("accounts:user_list"), "users"))
     if scope.can_anywhere(Action.AUDIT_VIEW):
         items.append(MenuItem(str(_("Nhật ký")), reverse("audit:list"), "audit"))
-    items.append(MenuItem(str(_("API")), reverse("api:docs"), "api"))
     return items

@@ -42,6 +42,14 @@ class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
             "contact_phone",
             "contact_email",
         ]
+        # Attributes that only one kind of unit has; antq.js hides them for the other kinds.
+        widgets = {
+            "enterprise_size": forms.Select(attrs={"data-kinds": "enterprise"}),
+            "tax_code": forms.TextInput(attrs={"data-kinds": "enterprise"}),
+            "education_level": forms.Select(attrs={"data-kinds": "school"}),
+            "is_armed_forces": forms.CheckboxInput(attrs={"data-kinds": "agency"}),
+            "subunit_count": forms.NumberInput(attrs={"data-kinds": "agency enterprise school"}),
+        }
         help_texts = {
             "code": _("Mã duy nhất trong toàn quốc, dùng khi nhập lại từ tệp Excel."),
             "people_count": _(

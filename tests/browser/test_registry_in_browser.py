@@ -57,3 +57,22 @@ def test_phone_width_shows_the_menu_behind_a_toggle(page: Page, live_server, tre
     expect(nav).to_be_hidden()
     page.get_by_role("button", name="Danh mục").click()
     expect(nav.get_by_role("link", name="Danh bạ đơn vị")).to_be_visible()
+
+
+def test_unit_form_shows_only_the_attributes_of_the_chosen_kind(
+    page: Page, live_server, tree, commune_police
+):
+    log_in(page, live_server.url, "xa.congan")
+    page.goto(f"{live_server.url}/units/new/")
+    size = page.get_by_label("Quy mô doanh nghiệp")
+    page.get_by_label("Loại").select_option("residential_area")
+    expect(size).to_be_hidden()
+    page.get_by_label("Loại").select_option("enterprise")
+    expect(size).to_be_visible()
+    expect(page.get_by_label("Cấp học")).to_be_hidden()
+    page.get_by_label("Tên chính thức").fill("Công ty TNHH Đức Long")
+    page.locator("#id_code").fill("X21583-DN09")
+    size.select_option("large")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.get_by_text("Đã thêm đơn vị Công ty TNHH Đức Long.")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Công ty TNHH Đức Long"))).to_be_visible()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,11 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from antq.audit.models import AuditAction, AuditEvent
+from antq.org import services
 from antq.org.choices import EducationLevel, EnterpriseSize, NodeKind
 from antq.org.models import OrgNode
 from antq.units import importing
@@ -370,15 +373,67 @@ def test_apply_rechecks_and_writes_nothing_when_the_data_changed(
     assert not AuditEvent.objects.filter(action=AuditAction.IMPORT).exists()
 
 
-def test_apply_parses_the_file_again_when_the_checked_rows_are_gone(
-    client, commune_police, tree, django_capture_on_commit_callbacks
+def test_apply_asks_for_a_new_upload_when_the_checked_rows_are_gone(
+    client, commune_police, tree, media, django_capture_on_commit_callbacks
 ):
+    # The checked rows carry the versions that protect later edits: parsing the file again
+    # without them could overwrite an edit, so the import stops instead.
     client.force_login(commune_police)
     capture = django_capture_on_commit_callbacks
     job = upload(client, capture, csv_file(SIMPLE, BASIC))
     default_storage.delete(f"{job.stored_file}.rows.json")
     job = confirm(client, capture, job)
-    assert (job.status, job.to_create) == (Status.DONE, 3)
+    assert job.status == Status.FAILED and "tải tệp lên lại" in job.failure
+    assert not OrgNode.objects.filter(code__in=[r[0] for r in SIMPLE]).exists()
+    assert import_files(media) == []
+
+
+def import_files(media: Path) -> list[str]:
+    """Files left under MEDIA_ROOT/imports/ (uploads and their checked rows)."""
+    folder = media / "imports"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+@pytest.mark.parametrize(
+    "meanwhile",
+    ["edit a unit the file updates", "edit a unit the file leaves unchanged", "create a unit the file adds"],
+)
+def test_apply_fails_as_stale_when_a_unit_was_edited_after_the_check(
+    client, commune_police, tree, media, meanwhile, django_capture_on_commit_callbacks
+):
+    client.force_login(commune_police)
+    capture = django_capture_on_commit_callbacks
+    rows = [
+        ["X21583-KDC01", "Tổ dân phố 1 (tên trong tệp)", "Khu dân cư", "X21583"],
+        ["X21583-CSGD01", tree.school.name, "Cơ sở giáo dục", "X21583"],
+        ["X21583-KDC50", "Tổ dân phố 50", "Khu dân cư", "X21583"],
+    ]
+    job = upload(client, capture, xlsx(rows))
+    job.refresh_from_db()
+    assert job.status == Status.READY, job.errors
+    assert (job.to_create, job.to_update, job.unchanged) == (1, 1, 1)
+
+    # Someone edits (or adds) a unit between the check and the confirmation.
+    if meanwhile == "edit a unit the file updates":
+        edited = services.unit_update(by=commune_police, unit=tree.unit, data={"name": "Tổ 1 (sửa tay)"})
+    elif meanwhile == "edit a unit the file leaves unchanged":
+        edited = services.unit_update(by=commune_police, unit=tree.school, data={"name": "THCS (sửa tay)"})
+    else:
+        edited = services.unit_create(
+            by=commune_police,
+            parent=tree.commune,
+            data={"kind": NodeKind.RESIDENTIAL_AREA, "name": "Tổ 50 (thêm tay)", "code": "X21583-KDC50"},
+        )
+    before = {n.code: (n.name, n.version) for n in OrgNode.objects.filter(parent=tree.commune)}
+
+    job = confirm(client, capture, job)
+    assert job.status == Status.FAILED
+    assert edited.code in job.failure and "tải tệp lên lại để kiểm tra lại" in job.failure
+    assert "không có dữ liệu nào được ghi" in job.failure
+    # Nothing written: the edit stands, the file's other rows were not applied either.
+    assert {n.code: (n.name, n.version) for n in OrgNode.objects.filter(parent=tree.commune)} == before
+    assert not AuditEvent.objects.filter(action=AuditAction.IMPORT).exists()
+    assert import_files(media) == []
 
 
 @pytest.mark.parametrize(
@@ -486,6 +541,107 @@ def test_cancel_a_ready_job(client, commune_police, tree, django_capture_on_comm
     assert job.status == Status.CANCELLED and not default_storage.exists(job.stored_file)
     assert confirm(client, capture, job).status == Status.CANCELLED
     assert not OrgNode.objects.filter(code="X21583-KDC02").exists()
+
+
+@pytest.mark.parametrize("moment", ["check_rows", "save_checked_rows"])
+def test_cancel_during_validation_leaves_no_file_behind(commune_police, tree, media, monkeypatch, moment):
+    job = importing.start_import(by=commune_police, node=tree.commune, upload=xlsx(SIMPLE))
+    original = getattr(importing, moment)
+
+    def cancel_then(*args: Any, **kwargs: Any) -> Any:
+        # The user cancels while the worker is busy with the file (checking it, saving its rows).
+        assert importing.cancel_import(job=job)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(importing, moment, cancel_then)
+    importing.run_validation(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == Status.CANCELLED
+    assert import_files(media) == []  # neither the upload nor the rows written after the cancel
+
+
+def test_a_job_cancelled_before_its_worker_starts_loses_its_files_when_it_does(commune_police, tree, media):
+    job = importing.start_import(by=commune_police, node=tree.commune, upload=xlsx(SIMPLE))
+    assert importing.cancel_import(job=job)
+    importing.run_validation(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == Status.CANCELLED and import_files(media) == []
+
+
+@pytest.mark.parametrize("outcome", [Status.INVALID, Status.DONE, Status.FAILED, Status.CANCELLED])
+def test_no_file_outlives_a_finished_job(commune_police, tree, media, outcome):
+    rows = [*SIMPLE, ["", "Không có mã", "Khu dân cư", "X21583"]] if outcome == Status.INVALID else SIMPLE
+    job = importing.start_import(by=commune_police, node=tree.commune, upload=xlsx(rows))
+    importing.run_validation(job_id=job.pk)
+    job.refresh_from_db()
+    if outcome != Status.INVALID:
+        assert job.status == Status.READY
+        assert len(import_files(media)) == 2  # READY keeps the upload and its checked rows
+        if outcome == Status.CANCELLED:
+            assert importing.cancel_import(job=job)
+        else:
+            if outcome == Status.FAILED:
+                commune_police.memberships.update(is_active=False)  # rights withdrawn meanwhile
+            assert importing.confirm_import(job=job)
+            importing.run_apply(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == outcome
+    assert import_files(media) == []
+
+
+@pytest.mark.parametrize("status", [Status.VALIDATING, Status.APPLYING])
+def test_a_job_without_progress_for_too_long_can_be_cancelled_and_loses_its_files(
+    client, commune_police, tree, media, settings, monkeypatch, status
+):
+    settings.IMPORT_STALE_AFTER_MINUTES = 30
+    client.force_login(commune_police)
+    job = importing.start_import(by=commune_police, node=tree.commune, upload=xlsx(SIMPLE))
+    if status == Status.APPLYING:
+        importing.run_validation(job_id=job.pk)
+        assert importing.confirm_import(job=job)
+    detail = reverse("units:import_detail", args=[job.pk])
+    cancel = reverse("units:import_cancel", args=[job.pk])
+    assert "gián đoạn" not in client.get(detail).content.decode()
+    if status == Status.APPLYING:  # a job being written cannot be cancelled while it progresses
+        assert cancel not in client.get(detail).content.decode()
+        client.post(cancel)
+        job.refresh_from_db()
+        assert job.status == Status.APPLYING
+
+    # 31 minutes later, still no news from the worker (killed, server restarted).
+    later = timezone.now() + timedelta(minutes=31)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    page = client.get(detail).content.decode()
+    assert "có thể đã bị gián đoạn" in page and cancel in page
+    assert client.post(cancel).status_code == 302
+    job.refresh_from_db()
+    assert job.status == Status.CANCELLED
+    assert import_files(media) == []
+
+
+def test_an_apply_cancelled_as_interrupted_writes_nothing(commune_police, tree, media, monkeypatch):
+    job = importing.start_import(by=commune_police, node=tree.commune, upload=xlsx(SIMPLE))
+    importing.run_validation(job_id=job.pk)
+    assert importing.confirm_import(job=job)
+    original = importing.apply_plan
+
+    def slow_apply(*args: Any, **kwargs: Any) -> Any:
+        result = original(*args, **kwargs)
+        # The worker was only slow, but its creator judged the job interrupted and cancelled it.
+        monkeypatch.setattr(importing, "seems_interrupted", lambda job: True)
+        assert importing.cancel_import(job=ImportJob.objects.get(pk=job.pk))
+        return result
+
+    monkeypatch.setattr(importing, "apply_plan", slow_apply)
+    importing.run_apply(job_id=job.pk)
+    job.refresh_from_db()
+    # In production the cancel commits on its own connection and the job stays CANCELLED; here it
+    # shares the worker's connection, so the worker's rollback takes it back too. Either way the
+    # worker must not mark the job DONE, nor keep what it wrote.
+    assert job.status != Status.DONE
+    assert not OrgNode.objects.filter(code__in=[r[0] for r in SIMPLE]).exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.IMPORT).exists()
+    assert import_files(media) == []
 
 
 def test_import_page_and_template(client, commune_police, tree, django_capture_on_commit_callbacks):

@@ -175,3 +175,37 @@ def test_reloading_after_an_official_rename_updates_the_name_and_audits_it():
     assert commune.name == official
     event = AuditEvent.objects.get(object_id=str(commune.pk), action="update")
     assert event.changes["name"] == ["Tên cũ", official]
+
+
+def test_a_new_root_takes_the_path_after_the_highest_root(tree):
+    # Roots numbered 1 and 3 (2 was never used, or was loaded elsewhere): counting them gives 3.
+    stray = OrgNode(kind=NodeKind.NATION, name="Gốc lẻ", code="ROOT-3")
+    services.prepare_node(stray, path="000003").save()
+    assert services.allocate_child_paths(None, 2) == ["000004", "000005"]
+    root = services.node_create(by=None, parent=None, kind=NodeKind.NATION, name="Gốc mới", code="ROOT-4")
+    assert root.path == "000004" and root.depth == 0
+
+
+def test_a_code_taken_at_the_same_moment_is_a_field_error_and_writes_nothing(tree, admin, monkeypatch):
+    # Two requests pass `full_clean` with the same free code; the second INSERT then hits the
+    # unique index. Skipping the check reproduces the second request.
+    monkeypatch.setattr(OrgNode, "full_clean", lambda self, *args, **kwargs: None)
+    counter = OrgNode.objects.get(pk=tree.commune.pk).child_counter
+    events = AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.unit_create(
+            by=admin,
+            parent=tree.commune,
+            data={"kind": NodeKind.AGENCY, "name": "Trùng mã", "code": "X21583-KDC01"},
+        )
+    assert exc.value.message_dict == {"code": ["Mã đơn vị đã tồn tại."]}
+    assert not OrgNode.objects.filter(name="Trùng mã").exists()
+    assert OrgNode.objects.get(pk=tree.commune.pk).child_counter == counter
+    assert AuditEvent.objects.count() == events
+
+    with pytest.raises(ValidationError) as exc:
+        services.unit_update(by=admin, unit=tree.school, data={"code": "X21583-KDC01", "name": "Đổi tên"})
+    assert "code" in exc.value.message_dict
+    school = OrgNode.objects.get(pk=tree.school.pk)
+    assert (school.code, school.name, school.version) == ("X21583-CSGD01", tree.school.name, 1)
+    assert AuditEvent.objects.count() == events

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import transaction
-from django.db.models import F
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from antq.audit.models import AuditAction
@@ -39,8 +40,18 @@ UNIT_FIELDS = (
 def allocate_child_paths(parent: OrgNode | None, count: int) -> list[str]:
     """Reserve `count` new child paths under `parent` (None: a root). Call inside a transaction."""
     if parent is None:
-        start = OrgNode.objects.filter(parent__isnull=True).count() + 1
+        # Roots have no row holding a counter, and counting them reuses a path as soon as they are
+        # not numbered 1..n: take the highest path + 1. Two creations at once would both read the
+        # same highest path, so the existing roots (a handful) are locked first, until the caller's
+        # transaction ends: a concurrent creation waits there, and the highest path is then read
+        # by a new statement, which sees the root that creation committed.
+        roots = OrgNode.objects.filter(parent__isnull=True)
+        list(roots.select_for_update().values_list("pk", flat=True))
+        highest = roots.aggregate(highest=Max("path"))["highest"]
+        start = int(highest) + 1 if highest else 1
         prefix = ""
+        if start + count - 1 > MAX_CHILDREN:
+            raise DomainError(_("Đã đạt số đơn vị gốc tối đa."))
     else:
         locked = OrgNode.objects.select_for_update().only("path", "child_counter").get(pk=parent.pk)
         start = locked.child_counter + 1
@@ -65,6 +76,26 @@ def _attrs(node: OrgNode) -> dict[str, Any]:
     return {name: getattr(node, name) for name in UNIT_FIELDS}
 
 
+def _save_checked(node: OrgNode) -> None:
+    """Save a node whose `full_clean` passed, turning a code taken meanwhile into a field error.
+
+    `full_clean` checks that the code is free, but another request may take it between that check
+    and the INSERT/UPDATE: the unique index then refuses the row. That is the same mistake as a
+    duplicate code, so it gets the same field error instead of a 500. The savepoint keeps the
+    caller's transaction usable (PostgreSQL aborts a transaction on an error otherwise).
+    """
+    try:
+        with transaction.atomic():
+            node.save()
+    except IntegrityError as exc:
+        taken = OrgNode.objects.filter(code=node.code)
+        if node.pk is not None:
+            taken = taken.exclude(pk=node.pk)
+        if not taken.exists():
+            raise  # another constraint: a bug, not the user's input
+        raise ValidationError({"code": [_("Mã đơn vị đã tồn tại.")]}) from exc
+
+
 def _check_unit_parent(kind: str, parent: OrgNode) -> None:
     if kind not in UNIT_KINDS:
         raise DomainError(_("Loại đơn vị không hợp lệ."))
@@ -80,7 +111,7 @@ def node_create(*, by: User | None, parent: OrgNode | None, **fields: Any) -> Or
     node = OrgNode(parent=parent, **fields)
     prepare_node(node, path=allocate_child_paths(parent, 1)[0])
     node.full_clean(exclude=["path", "depth"])
-    node.save()
+    _save_checked(node)
     record(
         actor=by, action=AuditAction.CREATE, obj=node, node_path=node.path, changes=diff({}, node.snapshot())
     )
@@ -130,7 +161,7 @@ def unit_update(
     if not changes:
         return current
     current.version += 1
-    current.save()
+    _save_checked(current)
     record(actor=by, action=AuditAction.UPDATE, obj=current, node_path=current.path, changes=changes)
     return current
 

@@ -85,7 +85,8 @@ def _status_context(job: ImportJob) -> dict[str, Any]:
         "job": job,
         "progress": importing.job_progress(job),
         "can_confirm": job.status == ImportJob.Status.READY,
-        "can_cancel": job.status in importing.STATUSES_CANCELLABLE,
+        # Also a job that seems interrupted: otherwise it would stay "running" for good.
+        "can_cancel": importing.can_cancel(job),
         "errors_truncated": job.error_count > len(job.errors),
         "errors_shown": importing.format_count(len(job.errors)),
         # Counts grouped by thousands ("100.000"): Django's Vietnamese format does not group.

@@ -7,6 +7,14 @@ or leave alone, and every bad row; the rows of a valid file are kept next to it 
 sees the errors, or confirms; the `apply_import` task then re-checks those rows against the
 database as it is at that moment and applies the plan in one transaction. Progress goes to the
 cache, which the web processes poll.
+
+The stored rows also keep the version of every existing unit they were checked against: a unit
+edited after the check fails the whole import, so the file's older values never overwrite an edit.
+
+Files: the upload and its rows hold contact details, so none may outlive its job. Whoever ends a
+job deletes them: the worker for INVALID, DONE and FAILED, and for a job cancelled while being
+checked (the worker may still be reading the upload, or about to write the rows); the user's
+cancel of a READY job (no worker holds it) or of a job whose worker is presumed dead.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -75,6 +83,12 @@ MAX_EXPANSION = 20
 
 PARENT = "parent_code"
 STATUSES_CANCELLABLE = (Status.VALIDATING, Status.READY)
+STATUSES_RUNNING = (Status.VALIDATING, Status.APPLYING)
+# A running job without progress for this long is presumed interrupted (worker killed, server
+# restarted): its creator may cancel it (settings.IMPORT_STALE_AFTER_MINUTES).
+DEFAULT_STALE_AFTER_MINUTES = 60
+# Codes named in a message; the rest are counted.
+MAX_NAMED_CODES = 10
 
 
 # --- Columns ---------------------------------------------------------------------------------
@@ -382,13 +396,15 @@ def _max_lengths() -> dict[str, int]:
 class ParsedRow:
     """One data row: its spreadsheet row number, normalized values of the present columns, errors."""
 
-    __slots__ = ("row", "data", "errors", "bad")
+    __slots__ = ("row", "data", "errors", "bad", "version")
 
     def __init__(self, row: int) -> None:
         self.row = row
         self.data: dict[str, Any] = {}
         self.errors: list[tuple[str, str]] = []  # (field, message)
         self.bad: set[str] = set()  # fields whose value could not be read
+        # Version of the existing unit with this code when the row was checked; None: no such unit.
+        self.version: int | None = None
 
     def error(self, name: str, message: str) -> None:
         self.errors.append((name, message))
@@ -460,6 +476,8 @@ class ImportPlan:
     unchanged: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
     error_count: int = 0
+    # Codes of units created or edited since the rows were checked (only with `verify_versions`).
+    edited: list[str] = field(default_factory=list)
 
     def add_error(self, row: int, column: str, message: str) -> None:
         self.error_count += 1
@@ -576,6 +594,11 @@ def read_file(name: str, *, progress: ProgressFn, start: int = 0, end: int = 60)
 # Parsing the spreadsheet is the slowest step and its outcome depends on the file alone, so the
 # rows of a valid file are kept as JSON next to it. Applying re-runs every check that depends on
 # the database (parents, existing codes, scope) on those rows, without parsing the file again.
+# Each row carries the version of the unit it was checked against (null: a new unit), which is
+# what lets applying refuse a file older than an edit; so applying needs these rows, and an import
+# whose rows are lost must be checked again rather than parsed again without them.
+
+CHECKED_ROWS_FORMAT = 2  # 1 had no versions
 
 
 def _checked_name(stored: str) -> str:
@@ -583,31 +606,37 @@ def _checked_name(stored: str) -> str:
 
 
 def save_checked_rows(stored: str, parsed: ParsedFile) -> None:
+    """Keep the rows (and the versions `check_rows` saw) of a valid file next to it."""
     fields = sorted(parsed.fields)
     payload = {
-        "version": 1,
+        "version": CHECKED_ROWS_FORMAT,
         "fields": fields,
         "total_rows": parsed.plan.total_rows,
-        "rows": [[row.row, *(row.data.get(name) for name in fields)] for row in parsed.rows],
+        "rows": [[row.row, row.version, *(row.data.get(name) for name in fields)] for row in parsed.rows],
     }
     content = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-    default_storage.save(_checked_name(stored), ContentFile(content))
+    name = _checked_name(stored)
+    # A worker that died after writing the rows leaves them behind; a new run must replace them,
+    # not get a second file under an altered name (which applying would never read).
+    default_storage.delete(name)
+    default_storage.save(name, ContentFile(content))
 
 
 def load_checked_rows(stored: str) -> ParsedFile | None:
-    """The rows saved by `save_checked_rows`, or None (then the file is parsed again)."""
+    """The rows saved by `save_checked_rows`, or None if they are gone or in an older format."""
     name = _checked_name(stored)
     try:
         with default_storage.open(name, "rb") as fh:
             payload = json.load(fh)
     except (OSError, ValueError):
         return None
-    if payload.get("version") != 1:
+    if payload.get("version") != CHECKED_ROWS_FORMAT:
         return None
     fields = payload["fields"]
     rows = []
-    for number, *values in payload["rows"]:
+    for number, version, *values in payload["rows"]:
         row = ParsedRow(number)
+        row.version = version
         row.data = dict(zip(fields, values, strict=True))
         rows.append(row)
     return ParsedFile(plan=ImportPlan(total_rows=payload["total_rows"]), rows=rows, fields=frozenset(fields))
@@ -628,6 +657,7 @@ def check_rows(
     *,
     scope: Scope,
     lock: bool = False,
+    verify_versions: bool = False,
     progress: ProgressFn | None = None,
     start: int = 60,
     end: int = 100,
@@ -637,6 +667,10 @@ def check_rows(
     Two bulk lookups whatever the file's size: every parent code, every unit code (`in_bulk`
     batches them under the backend's parameter limit). With `lock`, existing units are locked
     until the caller's transaction ends, so nobody edits them between the check and the write.
+
+    Each row's `version` is set to that of the existing unit with its code (None: none yet). With
+    `verify_versions` it is compared instead, and the codes of units created or edited since go to
+    `plan.edited`: the lock protects the units from now on, the versions cover the time before.
     """
     plan = parsed.plan
     if not parsed.readable:
@@ -660,6 +694,11 @@ def check_rows(
         data = row.data
         parent = _check_parent(row, parents.get(data.get(PARENT, "")), scope)
         node = existing.get(data.get("code", ""))
+        version = node.version if node is not None else None
+        if not verify_versions:
+            row.version = version
+        elif version != row.version:
+            plan.edited.append(data.get("code", ""))
         if node is not None:
             if node.kind not in UNIT_KINDS:
                 row.error(
@@ -851,19 +890,67 @@ def apply_plan(
 
 
 class Progress:
-    """Progress of a job in the cache (shared by the web processes and the task worker)."""
+    """Progress of a job in the cache (shared by the web processes and the task worker).
+
+    Each report is stamped: the time of the last one tells a slow job from an interrupted one.
+    """
 
     def __init__(self, key: str) -> None:
         self.key = key
 
     def __call__(self, percent: int, phrase: str) -> None:
         django_cache.set(
-            self.key, {"percent": max(0, min(100, int(percent))), "phrase": str(phrase)}, PROGRESS_TTL
+            self.key,
+            {
+                "percent": max(0, min(100, int(percent))),
+                "phrase": str(phrase),
+                "at": timezone.now().timestamp(),
+            },
+            PROGRESS_TTL,
         )
 
 
+def stale_after() -> timedelta:
+    return timedelta(minutes=getattr(settings, "IMPORT_STALE_AFTER_MINUTES", DEFAULT_STALE_AFTER_MINUTES))
+
+
+def _last_activity(job: ImportJob, cached: dict[str, Any] | None) -> datetime:
+    """When the job last reported progress; its creation once the cache has forgotten it."""
+    at = (cached or {}).get("at")
+    return datetime.fromtimestamp(at, tz=UTC) if at is not None else job.created_at
+
+
+def _interrupted(job: ImportJob, cached: dict[str, Any] | None) -> bool:
+    return job.status in STATUSES_RUNNING and _last_activity(job, cached) < timezone.now() - stale_after()
+
+
+def seems_interrupted(job: ImportJob) -> bool:
+    """A running job without progress for `stale_after()`: its worker has probably died.
+
+    The job would otherwise stay "running" forever, its files kept and its creator unable to do
+    anything about it. Being wrong is harmless: a worker that was only slow finds the job
+    cancelled, deletes the files and writes nothing (see `run_validation` and `run_apply`).
+    """
+    return _interrupted(job, django_cache.get(job.progress_key))
+
+
 def job_progress(job: ImportJob) -> dict[str, Any]:
-    return django_cache.get(job.progress_key) or {"percent": 0, "phrase": _("Đang chờ xử lý")}
+    cached = django_cache.get(job.progress_key)
+    progress = cached or {"percent": 0, "phrase": _("Đang chờ xử lý")}
+    if _interrupted(job, cached):
+        progress = {
+            **progress,
+            "phrase": _(
+                "Không có tiến triển trong hơn %(minutes)s phút: lần nhập có thể đã bị gián đoạn. "
+                "Bạn có thể huỷ rồi tải tệp lên lại."
+            )
+            % {"minutes": format_count(int(stale_after().total_seconds() // 60))},
+        }
+    return progress
+
+
+def can_cancel(job: ImportJob) -> bool:
+    return job.status in STATUSES_CANCELLABLE or seems_interrupted(job)
 
 
 def start_import(*, by: User, node: OrgNode, upload: UploadedFile) -> ImportJob:
@@ -888,16 +975,37 @@ def confirm_import(*, job: ImportJob) -> bool:
 
 
 def cancel_import(*, job: ImportJob) -> bool:
-    moved = ImportJob.objects.filter(pk=job.pk, status__in=STATUSES_CANCELLABLE).update(
-        status=Status.CANCELLED, finished_at=timezone.now()
-    )
-    if moved:
+    """Cancel a job not yet applied, or one that seems interrupted; False if it has moved on.
+
+    Every step is a conditional update, so of a cancel and a worker finishing at the same moment
+    exactly one wins, and whoever wins knows whether the files are theirs to delete.
+    """
+    jobs = ImportJob.objects.filter(pk=job.pk)
+    cancelled = {"status": Status.CANCELLED, "finished_at": timezone.now()}
+    # Only in the status judged interrupted: a job that has moved on since is no longer stuck.
+    if seems_interrupted(job) and jobs.filter(status=job.status).update(**cancelled):
+        delete_stored_file(job.stored_file)  # no live worker is left to do it
+        return True
+    if jobs.filter(status=Status.VALIDATING).update(**cancelled):
+        # The worker may still be reading the upload, or about to write its rows: deleting now
+        # would leave those rows behind. It deletes both once it sees the job cancelled.
+        return True
+    if jobs.filter(status=Status.READY).update(**cancelled):
         delete_stored_file(job.stored_file)
-    return bool(moved)
+        return True
+    return False
 
 
 def _job(job_id: int, status: str) -> ImportJob | None:
-    return ImportJob.objects.select_related("created_by", "node").filter(pk=job_id, status=status).first()
+    """The job if it is in `status`, else None (cancelled meanwhile, or enqueued twice)."""
+    job = ImportJob.objects.select_related("created_by", "node").filter(pk=job_id).first()
+    if job is None:
+        return None
+    if job.status == Status.CANCELLED:
+        # Cancelled before its worker started: the cancel left the files to the worker.
+        delete_stored_file(job.stored_file)
+        return None
+    return job if job.status == status else None
 
 
 def _import_scope(job: ImportJob) -> Scope:
@@ -916,7 +1024,7 @@ GENERIC_FAILURE = gettext_noop(
 def run_validation(*, job_id: int) -> None:
     """Task body: read and check the file; the job becomes READY or INVALID (or FAILED)."""
     job = _job(job_id, Status.VALIDATING)
-    if job is None:  # cancelled meanwhile, or enqueued twice
+    if job is None:
         return
     progress = Progress(job.progress_key)
     current = ImportJob.objects.filter(pk=job.pk, status=Status.VALIDATING)
@@ -928,6 +1036,10 @@ def run_validation(*, job_id: int) -> None:
             parsed = ParsedFile(plan=ImportPlan(), rows=[], fields=frozenset())
             parsed.plan.add_error(1, "", str(exc))
         plan = check_rows(parsed, scope=scope, progress=progress, start=70, end=100)
+        valid = plan.error_count == 0
+        if valid:
+            # Applying needs these rows: they carry the versions that protect later edits.
+            save_checked_rows(job.stored_file, parsed)
     except DomainError as exc:
         _fail(current, job, str(exc))
         return
@@ -935,13 +1047,9 @@ def run_validation(*, job_id: int) -> None:
         logger.exception("import %s: validation failed", job.pk)
         _fail(current, job, _(GENERIC_FAILURE))
         return
-    valid = plan.error_count == 0
-    if valid:
-        try:
-            save_checked_rows(job.stored_file, parsed)
-        except OSError:  # applying then parses the file again
-            logger.warning("import %s: could not keep the checked rows", job.pk, exc_info=True)
-    current.update(
+    # The conditional update is the re-check of the status: if the user cancelled meanwhile it
+    # changes nothing, and the files (the rows just written included) are this worker's to delete.
+    moved = current.update(
         status=Status.READY if valid else Status.INVALID,
         total_rows=plan.total_rows,
         to_create=len(plan.creates),
@@ -951,19 +1059,39 @@ def run_validation(*, job_id: int) -> None:
         error_count=plan.error_count,
         finished_at=None if valid else timezone.now(),
     )
-    if not valid:
+    if not moved or not valid:
         delete_stored_file(job.stored_file)
     progress(100, _("Đã kiểm tra xong"))
 
 
-class _StaleImport(Exception):
+class _NoLongerValid(Exception):
     def __init__(self, plan: ImportPlan) -> None:
         super().__init__("file no longer valid")
         self.plan = plan
 
 
+class _EditedSinceCheck(Exception):
+    def __init__(self, codes: list[str]) -> None:
+        super().__init__("units edited since the check")
+        self.codes = codes
+
+
+class _CancelledMeanwhile(Exception):
+    """The job was cancelled as interrupted while this worker was writing: roll back."""
+
+
+def _code_list(codes: Sequence[str]) -> str:
+    """ "A, B, C" or "A, B, … và 12 đơn vị khác": a message must stay readable."""
+    named = ", ".join(codes[:MAX_NAMED_CODES])
+    rest = len(codes) - MAX_NAMED_CODES
+    if rest <= 0:
+        return named
+    return _("%(codes)s và %(n)s đơn vị khác") % {"codes": named, "n": format_count(rest)}
+
+
 def run_apply(*, job_id: int) -> None:
-    """Task body: re-check the file against the database as it is now and write it, all or nothing."""
+    """Task body: re-check the checked rows against the database as it is now and write them, all or
+    nothing; refuse if a unit was created or edited since the check."""
     job = _job(job_id, Status.APPLYING)
     if job is None:
         return
@@ -971,24 +1099,32 @@ def run_apply(*, job_id: int) -> None:
     current = ImportJob.objects.filter(pk=job.pk, status=Status.APPLYING)
     try:
         scope = _import_scope(job)
-        # Reading needs no database: done before the transaction so that, on SQLite, the write
-        # lock is held only while checking and writing.
-        parsed = load_checked_rows(job.stored_file) or read_file(
-            job.stored_file, progress=progress, start=0, end=40
-        )
+        parsed = load_checked_rows(job.stored_file)
+        if parsed is None:
+            # Parsing the file again would lose the versions, hence the protection of later edits.
+            raise DomainError(
+                _(
+                    "Không còn dữ liệu đã kiểm tra của tệp này; không có dữ liệu nào được ghi. "
+                    "Vui lòng tải tệp lên lại để kiểm tra lại."
+                )
+            )
         with transaction.atomic():
-            plan = check_rows(parsed, scope=scope, lock=True, progress=progress, start=40, end=50)
+            plan = check_rows(
+                parsed, scope=scope, lock=True, verify_versions=True, progress=progress, start=0, end=10
+            )
+            if plan.edited:
+                raise _EditedSinceCheck(plan.edited)
             if plan.error_count:
-                raise _StaleImport(plan)
+                raise _NoLongerValid(plan)
             result = apply_plan(
                 plan,
                 by=job.created_by,
                 progress=progress,
-                start=50,
+                start=10,
                 end=100,
                 reason=_("Nhập từ tệp %(name)s") % {"name": job.original_name},
             )
-            current.update(
+            finished = current.update(
                 status=Status.DONE,
                 total_rows=plan.total_rows,
                 to_create=result.created,
@@ -999,7 +1135,23 @@ def run_apply(*, job_id: int) -> None:
                 finished_at=timezone.now(),
                 failure="",
             )
-    except _StaleImport as exc:
+            if not finished:
+                # Its creator cancelled the job, judging it interrupted, and was told that nothing
+                # was written: make it so.
+                raise _CancelledMeanwhile
+    except _EditedSinceCheck as exc:
+        current.update(
+            status=Status.FAILED,
+            errors=[],
+            error_count=0,
+            finished_at=timezone.now(),
+            failure=_(
+                "Đơn vị %(codes)s đã được thêm hoặc sửa sau khi kiểm tra tệp; không có dữ liệu nào "
+                "được ghi. Vui lòng tải tệp lên lại để kiểm tra lại."
+            )
+            % {"codes": _code_list(exc.codes)},
+        )
+    except _NoLongerValid as exc:
         current.update(
             status=Status.FAILED,
             errors=exc.plan.errors,
@@ -1010,6 +1162,8 @@ def run_apply(*, job_id: int) -> None:
                 "không có dữ liệu nào được ghi. Xem các lỗi bên dưới."
             ),
         )
+    except _CancelledMeanwhile:
+        logger.warning("import %s: cancelled while being applied; nothing written", job.pk)
     except DomainError as exc:
         _fail(current, job, str(exc))
     except Exception:

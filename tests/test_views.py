@@ -317,3 +317,36 @@ def test_export_link_follows_the_filters_applied_by_htmx(client, tree, commune_p
     client.force_login(commune_police)
     fragment = client.get(reverse("units:list"), {"kind": "school"}, HTTP_HX_REQUEST="true").content.decode()
     assert "export.xlsx?kind=school" in fragment
+
+
+def test_a_new_unit_without_code_gets_the_next_free_one(client, tree, commune_police):
+    client.force_login(commune_police)
+    client.post(
+        reverse("units:create"),
+        {"kind": "residential_area", "name": "Tổ dân phố 9", "code": "", "parent": tree.commune.pk},
+    )
+    assert OrgNode.objects.get(name="Tổ dân phố 9").code == "X21583-KDC02"
+
+
+def test_only_an_administrator_changes_a_unit_code(client, tree, unit_officer, admin):
+    data = {"name": tree.unit.name, "code": "TDP1-MOI", "parent": tree.commune.pk, "version": 1}
+    client.force_login(unit_officer)
+    client.post(reverse("units:edit", args=[tree.unit.pk]), data)
+    tree.unit.refresh_from_db()
+    assert tree.unit.code == "X21583-KDC01"
+    data["version"] = tree.unit.version
+    client.force_login(admin)
+    assert client.post(reverse("units:edit", args=[tree.unit.pk]), data).status_code == 302
+    tree.unit.refresh_from_db()
+    assert tree.unit.code == "TDP1-MOI"
+
+
+def test_codes_are_stored_in_capitals(tree, commune_police):
+    from antq.org import services
+
+    unit = services.unit_create(
+        by=commune_police,
+        parent=tree.commune,
+        data={"kind": "agency", "name": "Trạm Y tế", "code": " x21583-cq09 "},
+    )
+    assert unit.code == "X21583-CQ09"

@@ -318,6 +318,7 @@ class UnitViewSet(ApiErrorsMixin, viewsets.GenericViewSet):  # type: ignore[type
             data=_unit_data(attrs),
             parent=parent,
             expected_version=attrs["version"],
+            allow_code_change=scope.allows(Action.NODE_EDIT, unit),
         )
         return Response(self.get_serializer(unit).data)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from antq.audit.models import AuditAction
 from antq.audit.services import diff, record
 from antq.core.errors import ConcurrentEditError, DomainError
-from antq.org.choices import UNIT_KINDS, UNIT_PARENT_KINDS
+from antq.org.choices import UNIT_KINDS, UNIT_PARENT_KINDS, NodeKind
 from antq.org.eligibility import exclusion_code
 from antq.org.models import MAX_CHILDREN, SEGMENT_WIDTH, OrgNode
 
@@ -64,6 +65,8 @@ def allocate_child_paths(parent: OrgNode | None, count: int) -> list[str]:
 
 def prepare_node(node: OrgNode, *, path: str) -> OrgNode:
     """Fill the derived columns of an unsaved node (also used by bulk loaders)."""
+    # Codes are typed by hand and re-typed in spreadsheets: one spelling, whatever the case.
+    node.code = node.code.strip().upper()
     node.path = path
     node.depth = len(path) // SEGMENT_WIDTH - 1
     node.refresh_search_text()
@@ -120,9 +123,29 @@ def node_create(*, by: User | None, parent: OrgNode | None, **fields: Any) -> Or
 
 @transaction.atomic
 def unit_create(*, by: User | None, parent: OrgNode, data: dict[str, Any]) -> OrgNode:
-    """Register a new assessed unit under a commune or a province."""
+    """Register a new assessed unit under a commune or a province (a blank code is assigned)."""
     _check_unit_parent(data.get("kind", ""), parent)
-    return node_create(by=by, parent=parent, **{k: v for k, v in data.items() if k in UNIT_FIELDS})
+    fields = {k: v for k, v in data.items() if k in UNIT_FIELDS}
+    if not str(fields.get("code") or "").strip():
+        fields["code"] = suggest_unit_code(parent, fields["kind"])
+    return node_create(by=by, parent=parent, **fields)
+
+
+UNIT_CODE_PREFIX: dict[str, str] = {
+    NodeKind.RESIDENTIAL_AREA: "KDC",
+    NodeKind.AGENCY: "CQ",
+    NodeKind.ENTERPRISE: "DN",
+    NodeKind.SCHOOL: "CSGD",
+}
+
+
+def suggest_unit_code(parent: OrgNode, kind: str) -> str:
+    """The next free code of the demo/registry pattern: X21583-KDC05 = commune code, kind, number."""
+    prefix = f"{parent.code}-{UNIT_CODE_PREFIX[kind]}"
+    pattern = re.compile(re.escape(prefix) + r"(\d+)")
+    taken = OrgNode.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+    numbers = [int(m.group(1)) for code in taken if (m := pattern.fullmatch(code))]
+    return f"{prefix}{max(numbers, default=0) + 1:02d}"
 
 
 def _lock_for_change(unit: OrgNode, expected_version: int | None) -> OrgNode:
@@ -142,10 +165,16 @@ def unit_update(
     data: dict[str, Any],
     parent: OrgNode | None = None,
     expected_version: int | None = None,
+    allow_code_change: bool = False,
 ) -> OrgNode:
     """Change registry attributes (and optionally the parent commune) of a unit."""
     current = _lock_for_change(unit, expected_version)
     before = current.snapshot()
+    new_code = str(data.get("code", current.code)).strip().upper()
+    if new_code != current.code and not allow_code_change:
+        # Imports match units by code: a silently changed code would make the next import
+        # create a duplicate. Only an administrator corrects a mistyped code.
+        raise ValidationError({"code": [_("Chỉ quản trị hệ thống được sửa mã đơn vị.")]})
     for name, value in data.items():
         if name in UNIT_FIELDS and name != "kind":
             setattr(current, name, value)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from antq.org.choices import UNIT_KINDS, NodeKind
 from antq.org.models import OrgNode
+from antq.org.services import suggest_unit_code
 
 
 class ParentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -59,8 +60,16 @@ class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
             "education_level": _("Tiểu học, mầm non, nhà trẻ không thuộc diện xét theo TT 124/2021/TT-BCA."),
         }
 
-    def __init__(self, *args: Any, parents: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, parents: Any, code_editable: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["code"].required = False
+            self.fields["code"].help_text = _(
+                "Để trống để hệ thống tự đặt theo mẫu mã xã + loại + số thứ tự, ví dụ X21583-KDC05."
+            )
+        elif not code_editable:
+            # Imports find units by code; only an administrator corrects a mistyped one.
+            self.fields["code"].disabled = True
         self.fields["kind"].choices = [(v, label) for v, label in NodeKind.choices if v in UNIT_KINDS]  # type: ignore[attr-defined]
         self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
         if self.instance.pk:
@@ -68,6 +77,13 @@ class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
             self.fields["version"].initial = self.instance.version
             # Without the version the lost-update check would be skipped.
             self.fields["version"].required = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # A blank code on a new unit gets the next free one before the model is validated.
+        if not self.instance.pk and not data.get("code") and data.get("parent") and data.get("kind"):
+            data["code"] = suggest_unit_code(data["parent"], data["kind"])
+        return data
 
 
 class UnitFilterForm(forms.Form):

@@ -125,8 +125,13 @@ def unit_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     # Moving a unit to another commune needs the right to create units there; the current
     # parent stays selectable for an officer who may only edit.
     parents = unit_parent_choices(scope) | OrgNode.objects.filter(pk=unit.parent_id or 0)
+    can_change_code = scope.allows(Action.NODE_EDIT, unit)
     form = UnitForm(
-        request.POST or None, instance=unit, parents=parents.distinct(), initial={"parent": unit.parent_id}
+        request.POST or None,
+        instance=unit,
+        parents=parents.distinct(),
+        initial={"parent": unit.parent_id},
+        code_editable=can_change_code,
     )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in {"parent", "version", "kind"}}
@@ -137,6 +142,7 @@ def unit_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 data=data,  # type: ignore[arg-type]
                 parent=form.cleaned_data["parent"],
                 expected_version=form.cleaned_data["version"],
+                allow_code_change=can_change_code,
             )
         except ConcurrentEditError as exc:
             form.add_error(None, str(exc))

@@ -140,7 +140,7 @@ ROUTES: dict[str, Route] = {
     ),
     "org:browse": Route("view"),
     "org:node_edit": Route("node_edit", target="commune"),
-    "org:switch": Route("view", target="commune", ok=(302,)),
+    "org:switch": Route("view", target="commune", method="post", ok=(302,)),
     "units:list": Route("view"),
     "units:create": Route("unit_create", target="commune_anywhere"),
     "units:detail": Route("view", target="unit"),

@@ -211,11 +211,11 @@ def test_audit_log_is_scoped(client, tree, admin, commune_police, province_offic
 
 def test_breadcrumb_switch_only_to_nodes_in_scope(client, tree, province_officer):
     client.force_login(province_officer)
-    assert client.get(reverse("org:switch", args=[tree.commune.pk])).status_code == 302
+    assert client.post(reverse("org:switch", args=[tree.commune.pk])).status_code == 302
     home = client.get(reverse("home"))
     assert home.context["current_node"] == tree.commune
     assert [n.code for n in home.context["breadcrumb"]] == ["T52", "X21583"]
-    assert client.get(reverse("org:switch", args=[tree.other_commune.pk])).status_code == 404
+    assert client.post(reverse("org:switch", args=[tree.other_commune.pk])).status_code == 404
 
 
 def test_english_is_available_through_the_language_switch(client, tree, commune_police):
@@ -262,7 +262,7 @@ def test_tree_browser_query_count_does_not_grow_with_children(
 
 def test_province_officer_filters_the_list_by_commune(client, tree, province_officer):
     client.force_login(province_officer)
-    client.get(reverse("org:switch", args=[tree.province.pk]))
+    client.post(reverse("org:switch", args=[tree.province.pk]))
     response = client.get(reverse("units:list"))
     assert [c.code for c in response.context["communes"]] == ["X21583", "X21600"]
     filtered = client.get(reverse("units:list"), {"commune": tree.sibling_commune.pk})

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from antq.accounts.navigation import current_node, set_current_node
 from antq.accounts.roles import Action
@@ -47,12 +48,15 @@ def browse(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def switch(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Make `pk` the node the user works on (breadcrumb); only a node in scope can be chosen."""
     node = node_for(scope_of(request), pk)
     set_current_node(request, node)
-    target = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = ""
     if target:
         return redirect(target)

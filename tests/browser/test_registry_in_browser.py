@@ -76,3 +76,16 @@ def test_unit_form_shows_only_the_attributes_of_the_chosen_kind(
     page.get_by_role("button", name="Lưu").click()
     expect(page.get_by_text("Đã thêm đơn vị Công ty TNHH Đức Long.")).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile("Công ty TNHH Đức Long"))).to_be_visible()
+
+
+def test_province_officer_drills_down_and_switches_the_working_node(
+    page: Page, live_server, tree, province_officer
+):
+    log_in(page, live_server.url, "tinh.canbo")
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Cây hành chính").click()
+    page.get_by_role("link", name="Phường Quy Nhơn").click()
+    page.get_by_role("button", name="Làm việc tại đơn vị này").click()
+    crumbs = page.get_by_role("navigation", name="Đơn vị đang làm việc")
+    expect(crumbs.get_by_role("button", name="Phường Quy Nhơn")).to_be_visible()
+    crumbs.get_by_role("button", name="Tỉnh Gia Lai").click()
+    expect(page.get_by_role("heading", name=re.compile("Tỉnh Gia Lai"))).to_be_visible()

@@ -10,18 +10,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from antq.audit.models import AuditAction, AuditEvent
+from antq.core.templatetags.antq import number
 from antq.org import services
 from antq.org.choices import EducationLevel, EnterpriseSize, NodeKind
 from antq.org.models import OrgNode
 from antq.units import importing
-from antq.units.exporting import HEADERS
+from antq.units.exporting import EXPORT_HEADERS, HEADERS
 from antq.units.models import ImportJob
 from tests import factories as f
 
@@ -187,6 +190,8 @@ def test_reimport_moves_a_unit_to_another_commune_with_a_new_path(
     job = upload(client, capture, xlsx(rows))
     job.refresh_from_db()
     assert (job.status, job.to_update) == (Status.READY, 1)
+    page = client.get(reverse("units:import_detail", args=[job.pk])).content.decode()
+    assert "Đơn vị cấp trên: Phường Quy Nhơn (X21583) → Xã Tây Sơn (X21600)" in page
     assert confirm(client, capture, job).status == Status.DONE
     tree.unit.refresh_from_db()
     assert tree.unit.parent_id == tree.sibling_commune.pk
@@ -436,18 +441,39 @@ def test_apply_fails_as_stale_when_a_unit_was_edited_after_the_check(
     assert import_files(media) == []
 
 
+def zipped(names: Sequence[str]) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in names:
+            archive.writestr(name, "x")
+    return out.getvalue()
+
+
+NOT_XLSX = "Tệp không phải là tệp Excel (.xlsx) hợp lệ."
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00"
+
+
 @pytest.mark.parametrize(
-    ("content", "message"),
+    ("name", "content", "message"),
     [
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "không phải bảng tính"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, ".xls"),
-        ("Mã,Tên\nX1,Thôn Hoà\n".encode("latin-1"), "UTF-8"),
-        (b"", "rỗng"),
+        ("don-vi.xlsx", PNG, NOT_XLSX),
+        # Text named .xlsx was read as CSV and failed as "unknown column".
+        ("don-vi.xlsx", "Mã,Tên\nX1,Thôn Hoà\n".encode(), NOT_XLSX),
+        ("DON-VI.XLSM", b"<html><body>Trang web</body></html>", NOT_XLSX),
+        ("don-vi.xlsx", zipped(["word/document.xml", "[Content_Types].xml"]), NOT_XLSX),
+        ("don-vi.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, ".xls"),
+        ("don-vi.csv", "Mã,Tên\nX1,Thôn Hoà\n".encode("latin-1"), "UTF-8"),
+        ("don-vi.csv", PNG, "Tệp .csv phải là văn bản"),
+        ("don-vi.csv", zipped(["xl/workbook.xml", "[Content_Types].xml"]), "Tệp .csv phải là văn bản"),
+        ("don-vi", PNG, "không phải bảng tính"),  # no extension: judged by content alone
+        ("don-vi.xlsx", b"", "rỗng"),
     ],
 )
-def test_upload_is_checked_by_content(client, commune_police, tree, content, message):
+def test_upload_is_checked_by_content_and_name(client, commune_police, tree, name, content, message):
     client.force_login(commune_police)
-    response = client.post(reverse("units:import"), {"file": SimpleUploadedFile("don-vi.xlsx", content)})
+    response = client.post(reverse("units:import"), {"file": SimpleUploadedFile(name, content)})
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not ImportJob.objects.exists()
@@ -685,7 +711,7 @@ def exported(response: Any) -> list[tuple[Any, ...]]:
 def test_export_returns_an_xlsx_of_the_users_scope_only(client, commune_police, province_officer, tree):
     client.force_login(commune_police)
     rows = exported(client.get(reverse("units:export")))
-    assert list(rows[0]) == list(HEADERS)
+    assert list(rows[0]) == list(EXPORT_HEADERS)
     assert {r[0] for r in rows[1:]} == {"X21583-KDC01", "X21583-CSGD01"}
     school = next(r for r in rows if r[0] == "X21583-CSGD01")
     assert school[2] == "Cơ sở giáo dục" and school[3] == "X21583" and school[9] == "Trung học cơ sở"
@@ -720,7 +746,7 @@ def test_export_neutralizes_formulas_and_reimports_unchanged(
     content = b"".join(response.streaming_content)
     sheet = load_workbook(io.BytesIO(content)).worksheets[0]
     row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "X21583-KDC66")
-    by_header = {h: cell for h, cell in zip(HEADERS, row, strict=True)}
+    by_header = {h: cell for h, cell in zip(EXPORT_HEADERS, row, strict=True)}
     for header in ("Tên", "Địa chỉ", "Người liên hệ", "Điện thoại"):
         cell = by_header[header]
         assert cell.data_type == "s", header  # text, never a formula
@@ -751,6 +777,215 @@ def test_export_runs_a_bounded_number_of_queries(
     with django_assert_max_num_queries(8):
         rows = exported(client.get(reverse("units:export")))
     assert len(rows) == 1 + 63
+
+
+# --- What an officer meets with a real file --------------------------------------------------
+
+
+def template_row(**values: Any) -> list[Any]:
+    """A row of the full template (every column), blank except `values` (by field name)."""
+    return [values.get(c.field) for c in importing.COLUMNS]
+
+
+def test_blank_cells_keep_existing_values_and_the_preview_lists_what_changes(
+    client, commune_police, tree, media, django_capture_on_commit_callbacks
+):
+    # The template has every column; the officer fills only a few of them for an existing unit.
+    OrgNode.objects.filter(pk=tree.unit.pk).update(
+        address="Số 5 đường Lê Lợi",
+        managing_authority="commune",
+        subunit_count=4,
+        contact_name="Trần Thị B",
+        contact_phone="0905123456",
+        contact_email="tdp1@example.vn",
+    )
+    client.force_login(commune_police)
+    capture = django_capture_on_commit_callbacks
+    row = template_row(
+        code="X21583-KDC01",
+        name="Tổ dân phố 1 (mới)",
+        parent_code="X21583",
+        people_count=350,
+        is_armed_forces="có",
+        managing_authority="Cấp tỉnh",
+    )
+    job = upload(client, capture, xlsx([row], HEADERS))
+    job.refresh_from_db()
+    assert (job.status, job.to_update, job.to_create) == (Status.READY, 1, 0), job.errors
+
+    page = client.get(reverse("units:import_detail", args=[job.pk])).content.decode()
+    assert "Các đơn vị sẽ được cập nhật" in page and "X21583-KDC01" in page
+    for change in (
+        "Tên: Tổ dân phố 1, phường Quy Nhơn → Tổ dân phố 1 (mới)",
+        "Cấp quản lý: Cấp xã → Cấp tỉnh",
+        "Lực lượng vũ trang: Không → Có",
+        "Số hộ / số người: 320 → 350",
+    ):
+        assert change in page, change
+    assert "Địa chỉ:" not in page and "Email:" not in page  # blank cells: no change
+    assert "sẽ được cập nhật." not in page  # all of them listed: no "first 200 of" note
+    assert len(import_files(media)) == 3  # the upload, its checked rows, the preview
+
+    assert confirm(client, capture, job).status == Status.DONE
+    assert import_files(media) == []
+    unit = OrgNode.objects.get(pk=tree.unit.pk)
+    assert (unit.name, unit.people_count, unit.is_armed_forces) == ("Tổ dân phố 1 (mới)", 350, True)
+    assert unit.managing_authority == "province"
+    # Nothing the file left blank was erased.
+    assert unit.address == "Số 5 đường Lê Lợi" and unit.subunit_count == 4
+    assert (unit.contact_name, unit.contact_phone, unit.contact_email) == (
+        "Trần Thị B",
+        "0905123456",
+        "tdp1@example.vn",
+    )
+    event = AuditEvent.objects.get(action=AuditAction.IMPORT)
+    assert set(event.changes) == {"name", "people_count", "is_armed_forces", "managing_authority"}
+
+    # The same row again: nothing to do (blank cells do not count as differences).
+    again = upload(client, capture, xlsx([row], HEADERS))
+    again.refresh_from_db()
+    assert (again.to_update, again.unchanged) == (0, 1)
+
+
+def test_the_preview_lists_the_first_units_and_counts_them_all(
+    client, commune_police, tree, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(importing, "PREVIEW_LIMIT", 1)
+    client.force_login(commune_police)
+    rows = [
+        ["X21583-KDC01", "Tổ 1 (mới)", "", "X21583"],
+        ["X21583-CSGD01", "THCS Nguyễn Du (mới)", "", "X21583"],
+    ]
+    job = upload(client, django_capture_on_commit_callbacks, xlsx(rows))
+    page = client.get(reverse("units:import_detail", args=[job.pk])).content.decode()
+    assert "Hiển thị 1 đơn vị đầu tiên trên tổng số 2 đơn vị sẽ được cập nhật." in page
+    assert "Tổ 1 (mới)" in page and "THCS Nguyễn Du (mới)" not in page
+
+
+def test_the_templates_example_row_is_refused(
+    client, commune_police, tree, django_capture_on_commit_callbacks
+):
+    client.force_login(commune_police)
+    template = client.get(reverse("units:import_template")).content
+    guide = " ".join(
+        str(cell)
+        for row in load_workbook(io.BytesIO(template))["Hướng dẫn"].iter_rows(values_only=True)
+        for cell in row
+        if cell
+    )
+    assert "giữ nguyên giá trị hiện có" in guide and "xoá giá trị cũ" not in guide
+
+    job = upload(client, django_capture_on_commit_callbacks, SimpleUploadedFile("mau.xlsx", template))
+    job.refresh_from_db()
+    assert job.status == Status.INVALID
+    assert job.errors == [
+        {"row": 2, "column": "Mã", "message": "Dòng ví dụ của mẫu: hãy xoá hoặc thay bằng dữ liệu thật."}
+    ]
+    assert not OrgNode.objects.filter(code__endswith="-VD01").exists()
+
+
+def test_codes_match_regardless_of_case_and_are_stored_in_capitals(
+    client, commune_police, tree, django_capture_on_commit_callbacks
+):
+    client.force_login(commune_police)
+    capture = django_capture_on_commit_callbacks
+    rows = [
+        ["x21583-kdc01", tree.unit.name, "Khu dân cư", "x21583"],  # the existing unit, unchanged
+        ["x21583-kdc09", "Tổ dân phố 9", "Khu dân cư", " x21583 "],
+    ]
+    job = upload(client, capture, xlsx(rows))
+    job.refresh_from_db()
+    assert (job.status, job.to_create, job.unchanged) == (Status.READY, 1, 1), job.errors
+    assert confirm(client, capture, job).status == Status.DONE
+    assert OrgNode.objects.get(code="X21583-KDC09").parent_id == tree.commune.pk
+
+    duplicate = [["X21583-KDC10", "Tổ 10", "KDC", "X21583"], ["x21583-kdc10", "Tổ 10", "KDC", "X21583"]]
+    job = upload(client, capture, xlsx(duplicate))
+    job.refresh_from_db()
+    assert job.errors[0]["message"] == "Mã X21583-KDC10 trùng với dòng 2."
+
+
+def test_the_page_shows_only_the_final_state_once_the_import_is_written(
+    client, commune_police, tree, django_capture_on_commit_callbacks
+):
+    client.force_login(commune_police)
+    capture = django_capture_on_commit_callbacks
+    job = upload(client, capture, xlsx(SIMPLE))
+    with capture(execute=True):  # the worker writes the import at the end of the request
+        response = client.post(reverse("units:import_confirm", args=[job.pk]))
+    page = client.get(response["Location"]).content.decode()
+    assert "Đã nhập xong." in page
+    assert "đang ghi dữ liệu" not in page
+
+
+def test_a_job_being_written_says_so_in_its_status_block(client, commune_police, tree):
+    client.force_login(commune_police)
+    job = ImportJob.objects.create(
+        created_by=commune_police,
+        node=tree.commune,
+        original_name="a.xlsx",
+        stored_file="imports/none.xlsx",
+        status=Status.APPLYING,
+    )
+    importing.Progress(job.progress_key)(50, "Đang ghi dữ liệu: 1/2")
+    body = client.get(reverse("units:import_progress", args=[job.pk])).content.decode()
+    assert "Đã xác nhận. Hệ thống đang ghi dữ liệu, vui lòng chờ." in body
+
+
+def test_counts_are_grouped_alike_everywhere(client, commune_police, tree):
+    with translation.override("vi"):
+        assert (number(20011), number(1_000_000), number(7), number(None)) == ("20.011", "1.000.000", "7", "")
+        results = render_to_string("units/_results.html", {"total": 20011, "page": {"items": []}})
+        assert "20.011 đơn vị" in results
+    with translation.override("en"):
+        assert number(20011) == "20,011"
+
+    ImportJob.objects.create(
+        created_by=commune_police,
+        node=tree.commune,
+        original_name="lon.xlsx",
+        stored_file="imports/none.xlsx",
+        status=Status.INVALID,
+        total_rows=20000,
+        error_count=1200,
+    )
+    client.force_login(commune_police)
+    page = client.get(reverse("units:import")).content.decode()
+    assert "<td>20.000</td><td>1.200</td>" in page
+
+
+def test_the_job_list_flags_a_job_that_seems_interrupted(client, commune_police, tree, settings):
+    settings.IMPORT_STALE_AFTER_MINUTES = 30
+    client.force_login(commune_police)
+    job = ImportJob.objects.create(
+        created_by=commune_police, node=tree.commune, original_name="treo.xlsx", stored_file="imports/x.xlsx"
+    )
+    cache.delete(job.progress_key)
+    assert "có thể đã bị gián đoạn" not in client.get(reverse("units:import")).content.decode()
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=31))
+    assert "có thể đã bị gián đoạn" in client.get(reverse("units:import")).content.decode()
+
+
+def test_export_ends_with_read_only_report_columns_that_the_import_skips(
+    client, province_officer, tree, django_capture_on_commit_callbacks
+):
+    f.unit(tree.commune, "Công ty TNHH Nhỏ", "X21583-DN01", kind=NodeKind.ENTERPRISE, enterprise_size="small")
+    OrgNode.objects.filter(pk=tree.school.pk).update(is_active=False)
+    client.force_login(province_officer)
+    response = client.get(reverse("units:export"))
+    content = b"".join(response.streaming_content)
+    rows = list(load_workbook(io.BytesIO(content)).worksheets[0].iter_rows(values_only=True))
+    assert rows[0][-3:] == ("Tên đơn vị cấp trên", "Trạng thái", "Diện xét")
+    report = {r[0]: r[-3:] for r in rows[1:]}
+    assert report["X21583-KDC01"] == ("Phường Quy Nhơn", "Đang hoạt động", "Thuộc diện xét")
+    assert report["X21583-CSGD01"] == ("Phường Quy Nhơn", "Ngừng hoạt động", "Thuộc diện xét")
+    assert report["X21600-KDC01"][0] == "Xã Tây Sơn"
+    assert report["X21583-DN01"][2].startswith("Doanh nghiệp nhỏ, siêu nhỏ")
+
+    job = upload(client, django_capture_on_commit_callbacks, SimpleUploadedFile("export.xlsx", content))
+    job.refresh_from_db()
+    assert job.status == Status.READY, job.errors  # not "unknown column"
+    assert (job.to_create, job.to_update, job.unchanged) == (0, 0, 4)
 
 
 # --- Scale -----------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Spreadsheets going out: unit exports and the import template.
 
 Both use the import's columns (`importing.COLUMNS`), so an export edited in Excel imports back.
+An export also ends with a few read-only columns (`importing.REPORT_HEADERS`: parent's name,
+status, eligibility) so that it reads as a report; the import skips them.
 """
 
 from __future__ import annotations
@@ -16,8 +18,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from antq.org.choices import NodeKind
+from antq.org.eligibility import exclusion_rules
 from antq.org.models import OrgNodeQuerySet
-from antq.units.importing import COLUMNS, HEADERS, PARENT, vietnamese_labels
+from antq.units.importing import (
+    COLUMNS,
+    EXAMPLE_CODE_SUFFIX,
+    HEADERS,
+    PARENT,
+    REPORT_HEADERS,
+    vietnamese_labels,
+)
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_CHUNK = 2000
@@ -25,11 +35,15 @@ EXPORT_CHUNK = 2000
 # Spreadsheet programs read a cell starting with one of these as a formula ("CSV/formula injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-# values_list lookups, in column order.
+# Headers of an export: the importable columns, then the read-only ones.
+EXPORT_HEADERS: tuple[str, ...] = (*HEADERS, *REPORT_HEADERS)
+# values_list lookups, in column order; the parent's name comes in the same query (a join).
 _LOOKUPS = tuple("parent__code" if c.field == PARENT else c.field for c in COLUMNS)
+_REPORT_LOOKUPS = ("parent__name", "is_active", "exclusion_code")
 _TEXT_COLUMNS = {"code", PARENT, "tax_code", "contact_phone"}
 TEMPLATE_ROWS = 1000
 _WIDTHS = {"code": 18, "name": 40, "kind": 16, PARENT: 14, "address": 40, "contact_email": 28}
+_REPORT_WIDTHS = (36, 18, 40)
 
 
 def _bool_text(value: bool) -> str:
@@ -52,19 +66,32 @@ def safe_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
     return value
 
 
+def _report_texts() -> tuple[tuple[str, str], str, dict[str, str]]:
+    """(active, inactive), eligible, exclusion code -> label: the read-only columns' values.
+
+    Vietnamese whatever the user's language, like the choice labels of the other columns: the
+    file is the same for everyone.
+    """
+    exclusions = {rule.code: rule.label_vi for rule in exclusion_rules()}
+    return ("Đang hoạt động", "Ngừng hoạt động"), "Thuộc diện xét", exclusions
+
+
 def _header_row(sheet: WriteOnlyWorksheet) -> list[WriteOnlyCell]:
     bold = Font(bold=True)
     cells = []
-    for header in HEADERS:
+    for header in EXPORT_HEADERS:
         cell = WriteOnlyCell(sheet, value=header)
         cell.font = bold
         cells.append(cell)
     return cells
 
 
-def _prepare(sheet: Any) -> None:
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(column.field, 16)
+def _prepare(sheet: Any, *, report: bool = False) -> None:
+    widths = [_WIDTHS.get(column.field, 16) for column in COLUMNS]
+    if report:
+        widths.extend(_REPORT_WIDTHS)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
 
 
@@ -85,15 +112,24 @@ def _format(values: tuple[Any, ...], labels: dict[str, dict[str, str]]) -> list[
 def unit_rows(units: OrgNodeQuerySet) -> Iterator[list[Any]]:
     """Export rows of `units`: one query streamed in chunks, no model instances."""
     labels = vietnamese_labels()
-    for values in units.values_list(*_LOOKUPS).iterator(chunk_size=EXPORT_CHUNK):
-        yield _format(values, labels)
+    (active, inactive), eligible, exclusions = _report_texts()
+    width = len(_LOOKUPS)
+    rows = units.values_list(*_LOOKUPS, *_REPORT_LOOKUPS).iterator(chunk_size=EXPORT_CHUNK)
+    for values in rows:
+        parent_name, is_active, exclusion_code = values[width:]
+        yield [
+            *_format(values[:width], labels),
+            parent_name,
+            active if is_active else inactive,
+            exclusions.get(exclusion_code, exclusion_code) if exclusion_code else eligible,
+        ]
 
 
 def write_units(units: OrgNodeQuerySet, out: IO[bytes]) -> int:
     """Write `units` as XLSX to `out` (streaming, constant memory per row); returns the row count."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Đơn vị"))
-    _prepare(sheet)
+    _prepare(sheet, report=True)
     sheet.append(_header_row(sheet))
     count = 0
     for row in unit_rows(units):
@@ -114,7 +150,8 @@ def write_template(out: IO[bytes], *, parent_code: str) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     example = {
-        "code": f"{parent_code}-VD01",
+        # The suffix marks it: the import refuses it if the file is uploaded unchanged.
+        "code": f"{parent_code}{EXAMPLE_CODE_SUFFIX}",
         "name": _("Tổ dân phố 1 (dòng ví dụ: sửa hoặc xoá trước khi nhập)"),
         "kind": labels["kind"][NodeKind.RESIDENTIAL_AREA],
         PARENT: parent_code,
@@ -142,7 +179,10 @@ def write_template(out: IO[bytes], *, parent_code: str) -> None:
     for cell in guide[1]:
         cell.font = Font(bold=True)
     notes = {
-        "code": _("Bắt buộc. Mã duy nhất của đơn vị; nhập lại cùng mã sẽ cập nhật, không tạo trùng."),
+        "code": _(
+            "Bắt buộc. Mã duy nhất của đơn vị; nhập lại cùng mã sẽ cập nhật, không tạo trùng. Không phân "
+            "biệt chữ hoa, chữ thường (mã được lưu bằng chữ in hoa)."
+        ),
         "name": _("Bắt buộc. Tên chính thức của đơn vị."),
         "kind": _("Bắt buộc với đơn vị mới: %(values)s.") % {"values": ", ".join(labels["kind"].values())},
         PARENT: _(
@@ -165,9 +205,35 @@ def write_template(out: IO[bytes], *, parent_code: str) -> None:
             _("Lưu ý"),
             _(
                 "Chỉ trang tính đầu tiên được nhập. Dòng 1 là tiêu đề cột; tệp CSV phải lưu "
-                "với bảng mã UTF-8. Cột không bắt buộc có thể bỏ; khi cột có mặt, ô trống sẽ "
-                "xoá giá trị cũ của đơn vị đã có."
+                "với bảng mã UTF-8. Cột không bắt buộc có thể bỏ."
             ),
+        ]
+    )
+    guide.append(
+        [
+            _("Ô để trống"),
+            _(
+                "Với đơn vị đã có, ô để trống nghĩa là giữ nguyên giá trị hiện có: nhập tệp không bao "
+                "giờ xoá dữ liệu. Muốn xoá một giá trị, hãy sửa đơn vị trong danh bạ. Với đơn vị mới, "
+                "ô trống là chưa có thông tin."
+            ),
+        ]
+    )
+    guide.append(
+        [
+            _("Dòng ví dụ"),
+            _(
+                "Dòng 2 của trang Đơn vị là dòng ví dụ (mã kết thúc bằng %(suffix)s): hãy xoá hoặc thay "
+                "bằng dữ liệu thật; nếu còn, tệp sẽ bị báo lỗi ở dòng đó."
+            )
+            % {"suffix": EXAMPLE_CODE_SUFFIX},
+        ]
+    )
+    guide.append(
+        [
+            _("Tệp xuất từ danh bạ"),
+            _("Các cột %(columns)s chỉ để đọc: khi nhập lại, hệ thống bỏ qua các cột này.")
+            % {"columns": ", ".join(REPORT_HEADERS)},
         ]
     )
     workbook.save(out)

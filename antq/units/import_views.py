@@ -81,19 +81,19 @@ def _job_for(request: AuthedHttpRequest, pk: int) -> ImportJob:
 
 
 def _status_context(job: ImportJob) -> dict[str, Any]:
+    ready = job.status == ImportJob.Status.READY
+    # What the updates will change: only while the user has to decide (the file goes with the
+    # job's end); polling stops with the response that first shows READY, so it is read once.
+    preview = importing.load_preview(job.stored_file) if ready and job.to_update else []
     return {
         "job": job,
         "progress": importing.job_progress(job),
-        "can_confirm": job.status == ImportJob.Status.READY,
+        "can_confirm": ready,
         # Also a job that seems interrupted: otherwise it would stay "running" for good.
         "can_cancel": importing.can_cancel(job),
         "errors_truncated": job.error_count > len(job.errors),
-        "errors_shown": importing.format_count(len(job.errors)),
-        # Counts grouped by thousands ("100.000"): Django's Vietnamese format does not group.
-        "n": {
-            name: importing.format_count(getattr(job, name))
-            for name in ("total_rows", "to_create", "to_update", "unchanged", "error_count")
-        },
+        "preview": preview,
+        "preview_truncated": job.to_update > len(preview),
         "active_menu": "import",
     }
 
@@ -116,7 +116,7 @@ def import_start(request: AuthedHttpRequest) -> HttpResponse:
             # After commit: the worker must find the job row.
             transaction.on_commit(partial(tasks.validate_import.enqueue, job.pk))
             return redirect("units:import_detail", job.pk)
-    jobs = (
+    jobs = list(
         ImportJob.objects.filter(created_by=request.user.pk)
         .filter(scope.q(Action.UNIT_IMPORT, field="node__path"))
         .select_related("node")[:RECENT_JOBS]
@@ -128,6 +128,8 @@ def import_start(request: AuthedHttpRequest) -> HttpResponse:
             "form": form,
             "node": node,
             "jobs": jobs,
+            # A job whose worker died reads "running" for good: say so where the user looks first.
+            "interrupted": {j.pk for j in jobs if j.is_running and importing.seems_interrupted(j)},
             "active_menu": "import",
         },
     )
@@ -159,7 +161,8 @@ def import_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     if importing.confirm_import(job=job):
         transaction.on_commit(partial(tasks.apply_import.enqueue, job.pk))
-        messages.info(request, _("Đã xác nhận. Hệ thống đang ghi dữ liệu, vui lòng chờ."))
+        # No flash message: it would stay on the page after the job ends ("đang ghi" next to
+        # "Đã nhập xong"). The status block, which follows the job, says it is being written.
     else:
         messages.error(request, _("Lần nhập này không còn chờ xác nhận."))
     return redirect("units:import_detail", job.pk)

@@ -11,6 +11,11 @@ cache, which the web processes poll.
 The stored rows also keep the version of every existing unit they were checked against: a unit
 edited after the check fails the whole import, so the file's older values never overwrite an edit.
 
+A blank cell means "no change": the template has every column, and an officer who fills only a few
+of them must not wipe the others on existing units. Clearing a value is done on the unit's form.
+Codes (of units and of parents) are matched regardless of case and stored in capitals, like
+`prepare_node` does.
+
 Files: the upload and its rows hold contact details, so none may outlive its job. Whoever ends a
 job deletes them: the worker for INVALID, DONE and FAILED, and for a job cancelled while being
 checked (the worker may still be reading the upload, or about to write the rows); the user's
@@ -33,6 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
@@ -89,6 +95,11 @@ STATUSES_RUNNING = (Status.VALIDATING, Status.APPLYING)
 DEFAULT_STALE_AFTER_MINUTES = 60
 # Codes named in a message; the rest are counted.
 MAX_NAMED_CODES = 10
+# Units listed, with what changes, on the page where the user confirms an import.
+PREVIEW_LIMIT = 200
+# The template's example row has a code ending with this: uploaded unchanged, it must not become
+# a unit named "(dòng ví dụ: sửa hoặc xoá trước khi nhập)".
+EXAMPLE_CODE_SUFFIX = "-VD01"
 
 
 # --- Columns ---------------------------------------------------------------------------------
@@ -125,6 +136,9 @@ COLUMNS: tuple[Column, ...] = (
 )
 HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
 COLUMN_BY_FIELD: dict[str, Column] = {c.field: c for c in COLUMNS}
+# Read-only columns that exports add after the importable ones, so that an export reads as a
+# report; the import recognises and skips them, so an export still imports back unchanged.
+REPORT_HEADERS: tuple[str, ...] = ("Tên đơn vị cấp trên", "Trạng thái", "Diện xét")
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]")
 
@@ -154,7 +168,7 @@ _HEADER_ALIASES = {
     "tendonvi": "name",
     "loaidonvi": "kind",
 }
-_IGNORED_HEADERS = {"stt", "sothutu"}
+_IGNORED_HEADERS = {"stt", "sothutu", *(_key(h) for h in REPORT_HEADERS)}
 
 
 def _header_lookup() -> dict[str, Column]:
@@ -220,17 +234,34 @@ class ImportFileError(DomainError):
     """The file cannot be read as a spreadsheet at all; the message is for the user."""
 
 
+XLSX_EXTENSIONS = (".xlsx", ".xlsm")
+ZIP_MAGIC = b"PK\x03\x04"
+NOT_XLSX = gettext_noop("Tệp không phải là tệp Excel (.xlsx) hợp lệ.")
+CSV_NOT_TEXT = gettext_noop('Tệp .csv phải là văn bản. Trong Excel, chọn Lưu thành → "CSV UTF-8".')
+
+
 def detect_format(upload: UploadedFile) -> str:
-    """ "xlsx" or "csv", by content (never by name); raises ImportFileError otherwise."""
+    """ "xlsx" or "csv", read by content; raises ImportFileError otherwise.
+
+    The content decides how the file is read, but it must also agree with the name: a file named
+    .xlsx that is not a workbook (a renamed text file, a web page saved by a browser) would be read
+    as CSV and fail as "unknown column", which tells the user nothing. Other names (none, .txt)
+    are taken for what their content is.
+    """
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
+    extension = PurePath((upload.name or "").lower()).suffix
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError(_("Tệp Excel 97-2003 (.xls) không được hỗ trợ. Hãy lưu lại dưới dạng .xlsx."))
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith(ZIP_MAGIC):
+        if extension == ".csv":
+            raise ImportFileError(_(CSV_NOT_TEXT))
         _check_xlsx(upload)
         return "xlsx"
-    _check_csv(upload)
+    if extension in XLSX_EXTENSIONS:
+        raise ImportFileError(_(NOT_XLSX))
+    _check_csv(upload, named_csv=extension == ".csv")
     return "csv"
 
 
@@ -244,18 +275,20 @@ def _check_xlsx(upload: UploadedFile) -> None:
         upload.seek(0)
     names = {info.filename for info in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise ImportFileError(_("Tệp không phải bảng tính Excel (.xlsx)."))
+        raise ImportFileError(_(NOT_XLSX))  # another zip: a Word document, an archive…
     if sum(info.file_size for info in infos) > settings.IMPORT_MAX_BYTES * MAX_EXPANSION:
         raise ImportFileError(_("Tệp Excel có nội dung giải nén quá lớn."))
 
 
-def _check_csv(upload: UploadedFile) -> None:
+def _check_csv(upload: UploadedFile, *, named_csv: bool) -> None:
     """A CSV must be UTF-8 text (Excel: "CSV UTF-8"); decoded in chunks, never whole in memory."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         for chunk in upload.chunks():
-            if b"\x00" in chunk:
-                raise ImportFileError(_("Tệp không phải bảng tính .xlsx hoặc .csv."))
+            if b"\x00" in chunk:  # no text has NUL bytes: an image, a PDF, another binary format
+                raise ImportFileError(
+                    _(CSV_NOT_TEXT) if named_csv else _("Tệp không phải bảng tính .xlsx hoặc .csv.")
+                )
             decoder.decode(chunk)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
@@ -286,7 +319,7 @@ def delete_stored_file(name: str) -> None:
     """Uploads hold contact details: drop them (and their checked rows) once a job is over."""
     if not name:
         return
-    for path in (name, _checked_name(name)):
+    for path in (name, _checked_name(name), _preview_name(name)):
         try:
             default_storage.delete(path)
         except OSError:
@@ -394,7 +427,12 @@ def _max_lengths() -> dict[str, int]:
 
 
 class ParsedRow:
-    """One data row: its spreadsheet row number, normalized values of the present columns, errors."""
+    """One data row: its spreadsheet row number, normalized values of its filled cells, errors.
+
+    A blank cell leaves its field out of `data`, exactly like a column absent from the file: the
+    field keeps its value on an existing unit and its default on a new one. So no value in `data`
+    is ever None or "".
+    """
 
     __slots__ = ("row", "data", "errors", "bad", "version")
 
@@ -412,7 +450,13 @@ class ParsedRow:
 
 
 def _parse_cell(column: Column, raw: Any, row: ParsedRow) -> None:
+    """Put the cell's value into `row.data`, or an error into `row`; a blank cell sets nothing."""
     name = column.field
+    text = _text(raw)
+    if not text:
+        if column.required:
+            row.error(name, _("Không được để trống."))
+        return  # "no change" (see `ParsedRow`)
     if column.datatype == "int":
         try:
             row.data[name] = _to_int(raw)
@@ -423,19 +467,15 @@ def _parse_cell(column: Column, raw: Any, row: ParsedRow) -> None:
         if isinstance(raw, bool):
             row.data[name] = raw
             return
-        key = _key(_text(raw))
+        key = _key(text)
         if key in _TRUE:
             row.data[name] = True
-        elif not key or key in _FALSE:
+        elif key in _FALSE:
             row.data[name] = False
         else:
             row.error(name, _('Ghi "có" hoặc "không".'))
         return
-    text = _text(raw)
     if column.datatype in {"kind", "choice"}:
-        if not text:
-            row.data[name] = ""
-            return
         value = vocabularies()[name].get(_key(text))
         if value is None:
             allowed = ", ".join(vietnamese_labels()[name].values())
@@ -447,14 +487,13 @@ def _parse_cell(column: Column, raw: Any, row: ParsedRow) -> None:
         else:
             row.data[name] = value
         return
-    if column.required and not text:
-        row.error(name, _("Không được để trống."))
-        return
+    if name in {"code", PARENT}:
+        text = text.upper()  # matched regardless of case, stored in capitals (`prepare_node`)
     limit = _max_lengths().get(name) or (40 if name == PARENT else 0)
     if limit and len(text) > limit:
         row.error(name, _("Dài quá %(n)s ký tự.") % {"n": limit})
         return
-    if column.datatype == "email" and text:
+    if column.datatype == "email":
         try:
             validate_email(text)
         except ValidationError:
@@ -559,7 +598,9 @@ def read_file(name: str, *, progress: ProgressFn, start: int = 0, end: int = 60)
                 for index, column in layout:
                     _parse_cell(column, cells[index] if index < width else None, row)
                 code = row.data.get("code")
-                if code:
+                if code and code.endswith(EXAMPLE_CODE_SUFFIX):
+                    row.error("code", _("Dòng ví dụ của mẫu: hãy xoá hoặc thay bằng dữ liệu thật."))
+                elif code:
                     if code in first_row:
                         row.error(
                             "code",
@@ -598,7 +639,9 @@ def read_file(name: str, *, progress: ProgressFn, start: int = 0, end: int = 60)
 # what lets applying refuse a file older than an edit; so applying needs these rows, and an import
 # whose rows are lost must be checked again rather than parsed again without them.
 
-CHECKED_ROWS_FORMAT = 2  # 1 had no versions
+# 1 had no versions; in 2 a blank cell was a value ("" or None) that cleared the field. In 3 a
+# blank cell is left out of the row (None in the stored list: no parsed value is ever None).
+CHECKED_ROWS_FORMAT = 3
 
 
 def _checked_name(stored: str) -> str:
@@ -637,9 +680,93 @@ def load_checked_rows(stored: str) -> ParsedFile | None:
     for number, version, *values in payload["rows"]:
         row = ParsedRow(number)
         row.version = version
-        row.data = dict(zip(fields, values, strict=True))
+        row.data = {name: value for name, value in zip(fields, values, strict=True) if value is not None}
         rows.append(row)
     return ParsedFile(plan=ImportPlan(total_rows=payload["total_rows"]), rows=rows, fields=frozenset(fields))
+
+
+# --- What the import will change, shown before the user confirms ------------------------------
+#
+# Updating units is what can go wrong unseen (a wrong file, a wrong column), so the user sees, for
+# the first units, each field that will change and from what to what. The list is kept in a small
+# file of its own next to the upload: the page reads it on every view, and the checked rows can
+# weigh megabytes.
+
+
+def _preview_name(stored: str) -> str:
+    return f"{stored}.preview.json"
+
+
+def readable_value(name: str, value: Any) -> str:
+    """A unit field's value as the user reads it: Vietnamese choice labels, Có/Không, grouped numbers."""
+    if value is None or value == "":
+        return _("(trống)")
+    column = COLUMN_BY_FIELD.get(name)
+    datatype = column.datatype if column is not None else "text"
+    if datatype == "bool":
+        return _("Có") if value else _("Không")
+    if datatype in {"kind", "choice"}:
+        return vietnamese_labels()[name].get(value, str(value))
+    if datatype == "int":
+        return format_count(value)
+    return str(value)
+
+
+def update_preview(plan: ImportPlan) -> list[dict[str, Any]]:
+    """The first PREVIEW_LIMIT units the plan updates: row, code, name, each change (label, old, new).
+
+    One query for the names of the communes units move away from; the rest is in the plan.
+    """
+    updates = plan.updates[:PREVIEW_LIMIT]
+    moved_from = {node.parent_id for _row, node, parent in updates if node.parent_id != parent.pk}
+    parents: dict[int, tuple[str, str]] = {
+        pk: (name, code)
+        for pk, name, code in OrgNode.objects.filter(pk__in=moved_from).values_list("pk", "name", "code")
+    }
+
+    def place(name: str, code: str) -> str:
+        return f"{name} ({code})"
+
+    preview = []
+    for row, node, parent in updates:
+        changes = []
+        if node.parent_id != parent.pk:
+            old = parents.get(node.parent_id or 0)
+            changes.append(
+                {
+                    "label": _("Đơn vị cấp trên"),
+                    "old": place(*old) if old else _("(trống)"),
+                    "new": place(parent.name, parent.code),
+                }
+            )
+        for column in COLUMNS:  # the file's column order, whatever the order in the upload
+            name = column.field
+            if name in UPDATABLE and name in row.data and getattr(node, name) != row.data[name]:
+                changes.append(
+                    {
+                        "label": column.header,  # the name the user sees in the file
+                        "old": readable_value(name, getattr(node, name)),
+                        "new": readable_value(name, row.data[name]),
+                    }
+                )
+        preview.append({"row": row.row, "code": node.code, "name": node.name, "changes": changes})
+    return preview
+
+
+def save_preview(stored: str, preview: list[dict[str, Any]]) -> None:
+    name = _preview_name(stored)
+    default_storage.delete(name)  # left by a worker that died: replace it (see `save_checked_rows`)
+    default_storage.save(name, ContentFile(json.dumps(preview, ensure_ascii=False).encode()))
+
+
+def load_preview(stored: str) -> list[dict[str, Any]]:
+    """The list saved by `save_preview`; empty if there is none (nothing to update) or it is gone."""
+    try:
+        with default_storage.open(_preview_name(stored), "rb") as fh:
+            preview = json.load(fh)
+    except (OSError, ValueError):
+        return []
+    return preview if isinstance(preview, list) else []
 
 
 def _scaled(done: int, estimate: int | None, start: int, end: int) -> int:
@@ -1040,6 +1167,8 @@ def run_validation(*, job_id: int) -> None:
         if valid:
             # Applying needs these rows: they carry the versions that protect later edits.
             save_checked_rows(job.stored_file, parsed)
+            if plan.updates:
+                save_preview(job.stored_file, update_preview(plan))
     except DomainError as exc:
         _fail(current, job, str(exc))
         return

@@ -79,3 +79,30 @@ def audit_change(context: template.Context, event: Any, name: str, pair: Any) ->
         names: dict[Any, str] = dict(_node_names(context))
         old, new = names.get(old, old), names.get(new, new)
     return {"label": label, "old": _readable(field, old), "new": _readable(field, new)}
+
+
+@register.filter
+def number(value: Any) -> Any:
+    """A whole number grouped by thousands in the active language: 20.011 (vi), 20,011 (en).
+
+    Django's Vietnamese format defines no grouping, so `intcomma` and localized numbers show
+    "20011": the grouping is forced here, as `importing.format_count` does for import messages.
+    Anything that is not a number is returned unchanged (None as "").
+    """
+    # Imported here so that the filter is a self-contained addition to this module.
+    from django.utils import numberformat
+    from django.utils.formats import get_format
+
+    if value is None:
+        return ""
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return value
+    return numberformat.format(
+        n,
+        get_format("DECIMAL_SEPARATOR"),
+        grouping=3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "antq.org",
     "antq.accounts",
     "antq.units",
+    "antq.criteria",
     "antq.api",
     "antq.demo",
 ]

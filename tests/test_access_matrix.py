@@ -174,6 +174,8 @@ ROUTES: dict[str, Route] = {
         api=True,
     ),
     "api:me": Route("view", api=True),
+    # A pure computation on the posted sheet: every signed-in role may call it (empty body → 400).
+    "api:evaluate": Route("view", method="post", ok=(400,), api=True),
     "api:node-list": Route("view", api=True),
     "api:node-detail": Route("view", target="commune", api=True),
     "api:unit-list": Route("view", api=True),

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from antq.api import views
+from antq.api.evaluate import EvaluateView
 
 router = SimpleRouter()
 router.register("nodes", views.NodeViewSet, basename="node")
@@ -15,5 +16,6 @@ urlpatterns = [
     path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("v1/auth/token/", views.TokenView.as_view(), name="token"),
     path("v1/me/", views.MeView.as_view(), name="me"),
+    path("v1/evaluate", EvaluateView.as_view(), name="evaluate"),
     path("v1/", include(router.urls)),
 ]

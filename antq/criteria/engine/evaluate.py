@@ -34,7 +34,16 @@ def evaluate(facts: FactSheet, frameworks: Library) -> Result:
         notes.append(f"Bộ tiêu chí TT 124 phiên bản {framework.version} chưa được xác minh.")
     sheet = frameworks.sheet_for(unit_type, facts.year, facts.qd510_version)
     qd510: QD510Result | None = None
-    if sheet is None:
+    if facts.unit.exclusion:
+        # QĐ 510 has the same scope as TT 124 Điều 1 (rules.md §2.2: "CQ (except the armed forces),
+        # DN (except small and micro), CSGD (except primary…)"): an excluded unit is not scored either.
+        notes.append(
+            "Đơn vị thuộc diện loại trừ (Điều 1 TT 124; phạm vi QĐ 510 loại trừ tương tự): "
+            "không chấm điểm, không phân loại phong trào."
+        )
+        if facts.scores:
+            notes.append(f"{len(facts.scores)} mục điểm được nhập nhưng không được chấm.")
+    elif sheet is None:
         unit_label = framework.unit_types[unit_type].label_vi
         notes.append(
             f"Chưa có bảng chấm điểm QĐ 510 cho loại đơn vị “{unit_label}” "
@@ -47,7 +56,7 @@ def evaluate(facts: FactSheet, frameworks: Library) -> Result:
             )
     else:
         qd510 = score_sheet(sheet, facts, framework, tt124.recognized, window)
-    award = _award(tt124, qd510, sheet is not None, frameworks, facts)
+    award = _award(tt124, qd510, qd510 is not None, frameworks, facts)
     unit = {
         "type": unit_type,
         "type_label_vi": framework.unit_types[unit_type].label_vi,

@@ -18,7 +18,9 @@ from .schema import Check, Criterion, ScoreSheet, TT124Framework
 
 TOP_KEYS = ("schema_version", "unit", "year", "frameworks", "answers", "incidents", "scores", "notes", "meta")
 UNIT_META_KEYS = ("type", "name", "code", "id", "exclusion")
-INCIDENT_KEYS = ("type", "date", "force_majeure", "timely_handled", "description", "id")
+# `unit` (where in the unit's area it happened, e.g. which KDC of a commune) is informational: rules.md
+# §1.5 lists it among the incident log's fields; the incident counts for the fact sheet's unit.
+INCIDENT_KEYS = ("type", "date", "force_majeure", "timely_handled", "description", "id", "unit")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from antq.accounts.roles import Role
 from antq.org.choices import UNIT_KINDS, NodeKind
 from antq.org.eligibility import exclusion_label
 from antq.org.models import OrgNode
+from antq.org.services import UNIT_FIELDS
 
 UNIT_KIND_CHOICES = [(value, label) for value, label in NodeKind.choices if value in UNIT_KINDS]
 
@@ -138,20 +139,9 @@ class UnitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         return exclusion_label(obj.exclusion_code) if obj.exclusion_code else ""
 
 
-# Registry fields a client may write (the services accept the same list, see UNIT_FIELDS).
-_UNIT_WRITE_FIELDS = [
-    "name",
-    "short_name",
-    "code",
-    "address",
-    "managing_authority",
-    "enterprise_size",
-    "tax_code",
-    "education_level",
-    "is_armed_forces",
-    "people_count",
-    "subunit_count",
-]
+# Registry fields a client may write: the services' own list, less the kind (fixed once created)
+# and the contact fields (written through the nested `contacts` object).
+_UNIT_WRITE_FIELDS = [f for f in UNIT_FIELDS if f != "kind" and not f.startswith("contact_")]
 
 
 class _UnitWriteSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from antq.org.choices import UNIT_KINDS, NodeKind
 from antq.org.models import OrgNode
-from antq.org.services import suggest_unit_code
+from antq.org.services import UNIT_FIELDS, suggest_unit_code
 
 
 class ParentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -25,24 +25,8 @@ class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = OrgNode
-        fields = [
-            "kind",
-            "name",
-            "short_name",
-            "code",
-            "parent",
-            "address",
-            "managing_authority",
-            "enterprise_size",
-            "tax_code",
-            "education_level",
-            "is_armed_forces",
-            "people_count",
-            "subunit_count",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-        ]
+        # The services' field list, with the parent placed after the identity fields.
+        fields = [*UNIT_FIELDS[:4], "parent", *UNIT_FIELDS[4:]]
         # Attributes that only one kind of unit has; antq.js hides them for the other kinds.
         widgets = {
             "enterprise_size": forms.Select(attrs={"data-kinds": "enterprise"}),

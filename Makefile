@@ -26,6 +26,7 @@ chromium:
 
 run: install
 	$(BIN)/antq migrate --noinput -v0
+	$(BIN)/antq load_frameworks
 	$(BIN)/antq load_demo
 	@echo ""
 	@echo "ANTQ đang chạy tại / is running at: http://$(HOST):$(PORT)/"

@@ -64,6 +64,7 @@ MAY = {
         "membership_manage",
         "audit_view",
         "node_edit",
+        "framework_manage",
     },
     "province_officer": {
         "view",

@@ -32,6 +32,7 @@ class Action(models.TextChoices):
     NODE_EDIT = "node_edit", _("Sửa cây hành chính")
     MEMBERSHIP_MANAGE = "membership_manage", _("Quản lý người dùng và phân quyền")
     AUDIT_VIEW = "audit_view", _("Xem nhật ký")
+    FRAMEWORK_MANAGE = "framework_manage", _("Quản lý bộ tiêu chí")
 
 
 A = Action

@@ -1,0 +1,162 @@
+"""Frameworks as versioned data in the database: what `antq load_frameworks` loads and cycles pin.
+
+A `Framework` is one rule book (TT 124 criteria, or one QĐ 510 score sheet). Each of its
+`FrameworkVersion`s keeps the parsed YAML document as JSON, exactly what the engine reads
+(`load_framework(version.content)`). A national version has no province; a province variant is a
+copy under a province (TT 124 Điều 8: provinces may add local criteria), derived from a version.
+A version used by a cycle is frozen: its content can no longer change, here or in the services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from antq.core.errors import DomainError
+
+
+class FrozenVersionError(DomainError):
+    """The version is frozen (a cycle uses it): its content cannot change."""
+
+
+def canonical_json(content: Any) -> str:
+    """One spelling of a document: sorted keys, no spaces, UTF-8 kept (the hash is taken over it)."""
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def content_hash(content: Any) -> str:
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+class FrameworkKind(models.TextChoices):
+    TT124 = "tt124", _lazy("Tiêu chuẩn ATANTT (TT 124)")
+    QD510 = "qd510", _lazy("Bảng chấm điểm phong trào (QĐ 510)")
+
+
+class Framework(models.Model):
+    """One rule book: `tt124`, or one QĐ 510 sheet (`qd510-<sheet>`, e.g. `qd510-cq-dn-csgd`)."""
+
+    code = models.CharField(_lazy("mã"), max_length=60, unique=True)
+    kind = models.CharField(_lazy("loại"), max_length=10, choices=FrameworkKind.choices)
+    title = models.CharField(_lazy("tên"), max_length=300)
+
+    class Meta:
+        verbose_name = _lazy("bộ tiêu chí")
+        verbose_name_plural = _lazy("bộ tiêu chí")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class FrameworkVersion(models.Model):
+    """One version of a framework: the document (JSON), its hash, and whether it may still change.
+
+    `content_hash`, `verified` and `effective_from` are derived from `content` on every save.
+    """
+
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="versions")
+    label = models.CharField(_lazy("phiên bản"), max_length=40)
+    content = models.JSONField(_lazy("nội dung"))
+    content_hash = models.CharField(max_length=64, editable=False)
+    # Where the content came from: the data file (relative path) or the version it was derived from.
+    source = models.CharField(_lazy("nguồn"), max_length=300, blank=True)
+    verified = models.BooleanField(_lazy("đã xác minh với văn bản gốc"), default=False, editable=False)
+    effective_from = models.DateField(_lazy("hiệu lực từ"), editable=False)
+    frozen = models.BooleanField(_lazy("đã khóa"), default=False)
+    province = models.ForeignKey(
+        "org.OrgNode",
+        verbose_name=_lazy("tỉnh (biến thể)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    derived_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="derivatives"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _lazy("phiên bản bộ tiêu chí")
+        verbose_name_plural = _lazy("phiên bản bộ tiêu chí")
+        ordering = ["framework", "province", "effective_from", "id"]
+        constraints = [
+            # NULL province (national) would never collide in a plain unique index: two partial ones.
+            models.UniqueConstraint(
+                fields=["framework", "label"],
+                condition=Q(province__isnull=True),
+                name="criteria_version_national_label",
+            ),
+            models.UniqueConstraint(
+                fields=["framework", "province", "label"],
+                condition=Q(province__isnull=False),
+                name="criteria_version_province_label",
+            ),
+        ]
+        indexes = [
+            # selectors.active_version: versions of one framework for one province (or national)
+            # in force on a date, latest first.
+            models.Index(fields=["framework", "province", "effective_from"], name="criteria_version_active"),
+        ]
+
+    def __str__(self) -> str:
+        where = f" ({self.province})" if self.province_id else ""
+        return f"{self.framework} {self.label}{where}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Refuse to change (or unfreeze) a version that is frozen in the database."""
+        self.refresh_derived()
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).values("frozen", "content_hash", "label").first()
+            if stored and stored["frozen"]:
+                changed = stored["content_hash"] != self.content_hash or stored["label"] != self.label
+                if changed or not self.frozen:
+                    raise FrozenVersionError(
+                        _("Phiên bản %(v)s đã bị khóa (đã được dùng trong một kỳ đánh giá), không sửa được.")
+                        % {"v": self}
+                    )
+        super().save(*args, **kwargs)
+
+    @property
+    def is_variant(self) -> bool:
+        return self.province_id is not None
+
+    def refresh_derived(self) -> None:
+        self.content_hash = content_hash(self.content)
+        self.verified = self.content.get("verified") is True if isinstance(self.content, dict) else False
+        raw = self.content.get("effective_from") if isinstance(self.content, dict) else None
+        self.effective_from = dt.date.fromisoformat(raw) if isinstance(raw, str) else dt.date.min
+
+
+class ThresholdConfirmation(models.Model):
+    """A province administrator's statement that a version's classification thresholds match a
+    document (number, date). Until one exists (or the file itself says `verified: true`), every
+    classification made with that version is provisional."""
+
+    version = models.ForeignKey(
+        FrameworkVersion, on_delete=models.PROTECT, related_name="threshold_confirmations"
+    )
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+    document_number = models.CharField(_lazy("số văn bản"), max_length=120)
+    document_date = models.DateField(_lazy("ngày văn bản"))
+    note = models.TextField(_lazy("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _lazy("xác nhận ngưỡng phân loại")
+        verbose_name_plural = _lazy("xác nhận ngưỡng phân loại")
+        ordering = ["-confirmed_at", "-id"]
+        # selectors.thresholds_verified (exists() by version) uses the foreign key's own index.
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.document_number} ({self.document_date:%d/%m/%Y})"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("org/", include("antq.org.urls")),
     path("units/", include("antq.units.urls")),
     path("audit/", include("antq.audit.urls")),
+    path("criteria/", include("antq.criteria.urls")),
     path("api/", include("antq.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

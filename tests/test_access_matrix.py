@@ -19,6 +19,7 @@ from rest_framework.authtoken.models import Token
 
 from antq.accounts.models import Membership
 from antq.accounts.roles import Role
+from antq.criteria.models import FrameworkVersion
 from antq.units.models import ImportJob
 from tests import factories as f
 
@@ -164,6 +165,15 @@ ROUTES: dict[str, Route] = {
     "units:import_confirm": Route("unit_import", target="own_job", method="post", ok=(302,)),
     "units:import_cancel": Route("unit_import", target="own_job", method="post", ok=(302,)),
     "audit:list": Route("audit_view"),
+    # Framework versions: national ones and the Gia Lai variant are seen by every persona (each
+    # works in Gia Lai); the Quảng Trị variant only by the administrator. Managing needs the action.
+    "criteria:list": Route("view"),
+    "criteria:version": Route("view", target="province_variant"),
+    "criteria:derive": Route("framework_manage", target="national_version"),
+    "criteria:edit": Route("framework_manage", target="province_variant"),
+    "criteria:confirm": Route("framework_manage", target="province_variant"),
+    "criteria:import": Route("framework_manage"),
+    "criteria:import_template": Route("framework_manage"),
     "api:schema": Route("view", public=True),
     "api:docs": Route("view", public=True),
     "api:token": Route(
@@ -254,7 +264,38 @@ def _resolve_target(route: Route, persona: str | None, personas, tree):  # type:
     if target == "own_job":
         job = _job(personas, tree)
         return {"pk": job.pk}, "own_job"
+    if target in VERSION_TARGETS:
+        return _version(target, personas, tree)
     return {"pk": getattr(tree, target).pk}, target
+
+
+VERSION_TARGETS = {
+    "national_version": None,
+    "province_variant": "province",
+    "other_variant": "other_province",
+}
+
+
+def _version(target: str, personas, tree):  # type: ignore[no-untyped-def]
+    """A framework version (the agency sheet, or a variant of it) and the tree target deciding who
+    sees it: None when every persona does (national, or the Gia Lai variant)."""
+    from antq.accounts.scope import Scope
+    from antq.criteria import loader
+    from antq.criteria.services import framework_variant_create
+
+    loader.apply(loader.read_files())
+    version = FrameworkVersion.objects.get(framework__code="qd510-cq-dn-csgd", province__isnull=True)
+    province = VERSION_TARGETS[target]
+    if province is not None:
+        admin = personas["admin"]
+        version = framework_variant_create(
+            by=admin,
+            scope=Scope.for_user(admin),
+            base_version=version,
+            province=getattr(tree, province),
+            label="v",
+        )
+    return {"pk": version.pk}, ("other_province" if target == "other_variant" else None)
 
 
 def _expected(route: Route, persona: str | None, visibility: str | None) -> tuple[int, ...]:
@@ -274,18 +315,20 @@ def _expected(route: Route, persona: str | None, visibility: str | None) -> tupl
     return route.ok
 
 
+# Targets checked in their own place and out of the reader's scope.
+EXPANDED = {
+    "unit": ["unit", "sibling_unit", "other_unit"],
+    "commune": ["commune", "sibling_commune", "other_province"],
+    "province_variant": ["province_variant", "other_variant"],
+}
 CASES = [
     (name, persona, target)
     for name in ROUTES
     for persona in [None, *PERSONAS]
     for target in (
         [ROUTES[name].target]
-        if not isinstance(ROUTES[name].target, str) or ROUTES[name].target not in {"unit", "commune"}
-        else (
-            ["unit", "sibling_unit", "other_unit"]
-            if ROUTES[name].target == "unit"
-            else ["commune", "sibling_commune", "other_province"]
-        )
+        if not isinstance(ROUTES[name].target, str) or ROUTES[name].target not in EXPANDED
+        else EXPANDED[ROUTES[name].target]
     )
 ]
 

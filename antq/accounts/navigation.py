@@ -53,6 +53,8 @@ def menu(scope: Scope) -> list[MenuItem]:
         # A unit officer's scope is one unit: a tree of one leaf is no help to them.
         if scope.roles() - {Role.UNIT_OFFICER}:
             items.append(MenuItem(str(_("Cây hành chính")), reverse("org:browse"), "org"))
+        # National versions are visible to every role.
+        items.append(MenuItem(str(_("Bộ tiêu chí")), reverse("criteria:list"), "criteria"))
     if scope.can_anywhere(Action.UNIT_IMPORT):
         items.append(MenuItem(str(_("Nhập từ tệp")), reverse("units:import"), "import"))
     if scope.can_anywhere(Action.MEMBERSHIP_MANAGE):

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ from antq.criteria.access import MANAGE, version_for
 from antq.criteria.engine import FrameworkError, Problem, load_framework
 from antq.criteria.loader import to_json
 from antq.criteria.models import FrameworkKind, FrameworkVersion, FrozenVersionError, ThresholdConfirmation
-from antq.criteria.selectors import audit_node_path, thresholds_verified
+from antq.criteria.selectors import audit_node_path, nation_node, thresholds_verified
 from antq.org.access import node_for
 from antq.org.choices import NodeKind
 from antq.org.models import OrgNode
@@ -361,3 +362,76 @@ def thresholds_confirm(
         reason=_("Xác nhận ngưỡng phân loại theo văn bản"),
     )
     return confirmation
+
+
+# --- Sheets imported from a table ---------------------------------------------------------------
+
+
+def _covered_by_verified_sheet(unit_type: str) -> bool:
+    """Whether a verified QĐ 510 sheet (national) already covers the unit type: then the official
+    sheet is known and a typed-in copy would only compete with it."""
+    versions = FrameworkVersion.objects.filter(
+        framework__kind=FrameworkKind.QD510, province__isnull=True, verified=True
+    ).values_list("content", flat=True)
+    return any(unit_type in (content.get("applies_to") or []) for content in versions)
+
+
+@transaction.atomic
+def sheet_import_create(
+    *, by: User, scope: Scope, content: dict[str, Any], province: OrgNode | None, source: str
+) -> FrameworkVersion:
+    """Store a sheet read from a table (`sheet_import.parse_sheet_table`) as a new, not frozen
+    version: a province variant when `province` is given, else a national draft.
+
+    Only for unit types without a verified national sheet. The content is validated again here
+    (nothing is written on a problem) and carries `verified: false` unless the administrator cited
+    the document it was typed from."""
+    from antq.criteria.loader import framework_code
+    from antq.criteria.models import Framework
+
+    if province is not None:
+        province = node_for(scope, province.pk, MANAGE)
+        if province.kind != NodeKind.PROVINCE:
+            raise DomainError(_("Biến thể chỉ được tạo cho một tỉnh, thành phố."))
+    else:
+        nation = nation_node()
+        if nation is None or not scope.allows(MANAGE, nation):
+            raise PermissionDenied
+    applies = content.get("applies_to") or []
+    if not applies or any(_covered_by_verified_sheet(unit_type) for unit_type in applies):
+        raise DomainError(
+            _("Loại đơn vị này đã có bảng chấm điểm đã xác minh; chỉ nhập bảng cho loại chưa có.")
+        )
+    validate_content(content)
+    parsed = load_framework(content)
+    code, label = framework_code(parsed), parsed.version
+    framework, created = Framework.objects.get_or_create(
+        code=code, defaults={"kind": FrameworkKind.QD510, "title": parsed.title_vi}
+    )
+    if framework.kind != FrameworkKind.QD510:
+        raise DomainError(_("Mã bộ tiêu chí %(code)s đã dùng cho loại khác.") % {"code": code})
+    taken = FrameworkVersion.objects.filter(framework=framework, province=province, label=label)
+    if taken.exists():
+        raise DomainError(_("Đã có phiên bản %(label)s của bảng này.") % {"label": label})
+    version = FrameworkVersion(
+        framework=framework, label=label, content=content, province=province, source=source
+    )
+    try:
+        with transaction.atomic():
+            version.save()
+    except IntegrityError as exc:  # the same label created meanwhile
+        raise DomainError(_("Đã có phiên bản %(label)s của bảng này.") % {"label": label}) from exc
+    record(
+        actor=by,
+        action=AuditAction.IMPORT,
+        obj=version,
+        node_path=audit_node_path(version),
+        changes={
+            "content_hash": [None, version.content_hash],
+            "source": [None, source],
+            "verified": [None, version.verified],
+            "framework_created": [None, created],
+        },
+        reason=_("Nhập bảng chấm điểm từ tệp XLSX"),
+    )
+    return version

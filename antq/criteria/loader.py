@@ -5,9 +5,12 @@ Two steps, so that a bad file never leaves half a library behind:
 1. `read_files(directory)` validates every file fully with the engine (`load_framework`) and returns
    the documents, or raises one `FrameworkError` listing every problem of every file (file, path,
    reason).
-2. `apply(documents)` writes them in one transaction: same content → nothing; a new `version`
-   label → a new row; the same label with other content → updated in place if the version is not
-   frozen, otherwise refused (one report, nothing written) asking to bump the version.
+2. `apply(documents)` cross-checks the documents together (engine `cross_check`: linked incident
+   types and unit types exist, no version twice), then writes them in one transaction: same content →
+   nothing; a new `version` label → a new row; the same label with other content → refused (one
+   report, nothing written) asking to bump the version label in the file. Only with
+   `replace_draft=True` (`antq load_frameworks --replace-draft`) is a version that is not frozen yet
+   updated in place (audited); a frozen version is never changed.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from antq.audit.models import AuditAction
 from antq.audit.services import record
 from antq.criteria.engine import FrameworkError, Problem, load_framework
 from antq.criteria.engine.frameworks import read_document
-from antq.criteria.engine.library import DATA_DIR
+from antq.criteria.engine.library import DATA_DIR, cross_check
 from antq.criteria.engine.schema import Framework as EngineFramework
 from antq.criteria.engine.schema import ScoreSheet
 from antq.criteria.models import Framework, FrameworkKind, FrameworkVersion, content_hash
@@ -132,10 +135,29 @@ def read_files(directory: str | Path | None = None) -> list[Document]:
     return documents
 
 
+def check_documents(documents: list[Document]) -> None:
+    """The engine's cross-file check over the documents; raises `FrameworkError` naming each file."""
+    frameworks: list[EngineFramework] = []
+    files: list[str] = []
+    problems: list[Problem] = []
+    for doc in documents:
+        try:
+            frameworks.append(load_framework(doc.content))
+        except FrameworkError as exc:
+            problems.extend(_relabel(exc.problems, doc.file))
+            continue
+        files.append(doc.file)
+    problems.extend(cross_check(frameworks, files))
+    if problems:
+        raise FrameworkError(problems)
+
+
 @transaction.atomic
-def apply(documents: list[Document], *, by: User | None = None) -> LoadReport:
+def apply(documents: list[Document], *, by: User | None = None, replace_draft: bool = False) -> LoadReport:
     """Write validated documents as national versions. Raises `FrameworkError` (nothing written)
-    if a frozen version would have to change."""
+    if the documents do not fit together, or if a version would change under the same label
+    (always for a frozen one; for one not frozen yet unless `replace_draft`)."""
+    check_documents(documents)
     report = LoadReport()
     refused: list[Problem] = []
     plan: list[tuple[Document, FrameworkVersion | None]] = []
@@ -145,7 +167,22 @@ def apply(documents: list[Document], *, by: User | None = None) -> LoadReport:
             .filter(framework__code=doc.code, province__isnull=True, label=doc.label)
             .first()
         )
-        if existing is not None and existing.content_hash != doc.content_hash and existing.frozen:
+        changed = existing is not None and existing.content_hash != doc.content_hash
+        if changed and existing is not None and not existing.frozen and not replace_draft:
+            refused.append(
+                Problem(
+                    path="version",
+                    message=_(
+                        "phiên bản %(code)s %(v)s đã có trong cơ sở dữ liệu với nội dung khác: hãy tăng "
+                        "số phiên bản trong trường `version` của tệp (ví dụ từ “%(v)s” lên một số mới) "
+                        "để nạp thành phiên bản mới; chỉ khi phiên bản cũ là bản nháp chưa khóa mới có "
+                        "thể ghi đè bằng `antq load_frameworks --replace-draft`"
+                    )
+                    % {"code": doc.code, "v": doc.label},
+                    file=doc.file,
+                )
+            )
+        if changed and existing is not None and existing.frozen:
             refused.append(
                 Problem(
                     path="version",
@@ -197,7 +234,7 @@ def apply(documents: list[Document], *, by: User | None = None) -> LoadReport:
                     "source": [old_source, doc.file],
                     "keys_changed": keys,
                 },
-                reason=_("antq load_frameworks: cập nhật phiên bản chưa khóa từ %(file)s")
+                reason=_("antq load_frameworks --replace-draft: ghi đè bản nháp chưa khóa từ %(file)s")
                 % {"file": doc.file},
             )
             report.updated.append(name)

@@ -36,6 +36,44 @@ def content_hash(content: Any) -> str:
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
 
 
+def _frozen_message(what: object) -> str:
+    return _("Phiên bản %(v)s đã bị khóa (đã được dùng trong một kỳ đánh giá), không sửa được.") % {"v": what}
+
+
+class FrameworkVersionQuerySet(models.QuerySet["FrameworkVersion"]):
+    """Bulk writes that would go around `FrameworkVersion.save()` refuse to touch a frozen row."""
+
+    def _refuse_if_frozen(self, action: str) -> None:
+        frozen = list(self.filter(frozen=True).values_list("pk", flat=True)[:5])
+        if frozen:
+            ids = ", ".join(str(pk) for pk in frozen)
+            raise FrozenVersionError(
+                _("Không thể %(action)s phiên bản đã bị khóa (đã dùng trong kỳ đánh giá): id %(ids)s.")
+                % {"action": action, "ids": ids}
+            )
+
+    def update(self, **kwargs: Any) -> int:
+        # Freezing again is the one write a frozen row accepts.
+        if set(kwargs) - {"updated_at"} != {"frozen"} or kwargs["frozen"] is not True:
+            self._refuse_if_frozen(_("sửa"))
+        return super().update(**kwargs)
+
+    update.queryset_only = True  # type: ignore[attr-defined]
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        self._refuse_if_frozen(_("xóa"))
+        return super().delete()
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        objs = list(objs)
+        pks = [obj.pk for obj in objs if obj.pk is not None]
+        if pks:
+            type(self)(self.model, using=self.db).filter(pk__in=pks)._refuse_if_frozen(_("sửa"))
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+
 class FrameworkKind(models.TextChoices):
     TT124 = "tt124", _lazy("Tiêu chuẩn ATANTT (TT 124)")
     QD510 = "qd510", _lazy("Bảng chấm điểm phong trào (QĐ 510)")
@@ -86,6 +124,12 @@ class FrameworkVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = FrameworkVersionQuerySet.as_manager()
+
+    # Not compared by the frozen guard: `frozen` itself (it may only go False -> True) and the
+    # modification time that every save sets.
+    UNGUARDED_FIELDS = ("frozen", "updated_at")
+
     class Meta:
         verbose_name = _lazy("phiên bản bộ tiêu chí")
         verbose_name_plural = _lazy("phiên bản bộ tiêu chí")
@@ -114,18 +158,29 @@ class FrameworkVersion(models.Model):
         return f"{self.framework} {self.label}{where}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Refuse to change (or unfreeze) a version that is frozen in the database."""
+        """Refuse to change anything (or unfreeze) in a version that is frozen in the database:
+        every field but `frozen` (which may only stay True) and `updated_at` is compared."""
         self.refresh_derived()
         if self.pk is not None:
-            stored = type(self).objects.filter(pk=self.pk).values("frozen", "content_hash", "label").first()
+            fields = self.guarded_fields()
+            stored = type(self)._base_manager.filter(pk=self.pk).values("frozen", *fields).first()
             if stored and stored["frozen"]:
-                changed = stored["content_hash"] != self.content_hash or stored["label"] != self.label
+                changed = [name for name in fields if stored[name] != getattr(self, name)]
                 if changed or not self.frozen:
-                    raise FrozenVersionError(
-                        _("Phiên bản %(v)s đã bị khóa (đã được dùng trong một kỳ đánh giá), không sửa được.")
-                        % {"v": self}
-                    )
+                    raise FrozenVersionError(_frozen_message(self))
         super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """A frozen version is never deleted (a cycle refers to it)."""
+        if self.frozen or (
+            self.pk is not None and type(self)._base_manager.filter(pk=self.pk, frozen=True).exists()
+        ):
+            raise FrozenVersionError(_frozen_message(self))
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def guarded_fields(cls) -> list[str]:
+        return [f.attname for f in cls._meta.concrete_fields if f.name not in cls.UNGUARDED_FIELDS]
 
     @property
     def is_variant(self) -> bool:

@@ -1,4 +1,5 @@
-"""The API and the command line answer the same document with the same result."""
+"""The API and the command line answer the same document with the same result, both from the framework
+versions stored in the database (loaded here as `antq load_frameworks` does)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,17 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
+from antq.criteria import loader
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "antq" / "criteria" / "examples" / "so-khdt-2022.json"
 
 
-def test_api_and_command_give_the_same_result_for_the_seed_agency(db, commune_police):
+@pytest.fixture
+def loaded(db):
+    loader.apply(loader.read_files())
+
+
+def test_api_and_command_give_the_same_result_for_the_seed_agency(loaded, commune_police):
     document = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     client = APIClient()
     client.force_authenticate(commune_police)
@@ -26,7 +34,7 @@ def test_api_and_command_give_the_same_result_for_the_seed_agency(db, commune_po
     assert json.loads(out.getvalue()) == response.json()
 
 
-def test_an_invalid_sheet_names_each_bad_field(db, commune_police):
+def test_an_invalid_sheet_names_each_bad_field(loaded, commune_police):
     client = APIClient()
     client.force_authenticate(commune_police)
     response = client.post("/api/v1/evaluate", {"unit": {"type": "castle"}, "year": "x"}, format="json")

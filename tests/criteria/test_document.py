@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 import antq.criteria
+from antq.criteria import loader
 from antq.criteria.engine import FactsError, evaluate_document
 from antq.criteria.engine.cli import main
 from antq.criteria.management.commands.evaluate import Command
@@ -134,7 +135,13 @@ def test_cli_file_and_stdin(tmp_path, capsys):
     assert main([str(tmp_path / "missing.json")], stderr=io.StringIO()) == 2
 
 
-def test_management_command(tmp_path):
+@pytest.fixture
+def loaded(db):
+    """`antq evaluate` reads the versions stored in the database."""
+    loader.apply(loader.read_files())
+
+
+def test_management_command(loaded, tmp_path):
     out = io.StringIO()
     call_command(Command(), str(SEED), stdout=out)
     assert json.loads(out.getvalue())["recognized"] is True
@@ -145,7 +152,7 @@ def test_management_command(tmp_path):
     assert "scores.QD510.CQ.1.self" in str(err.value)
 
 
-def test_management_command_stdin(monkeypatch):
+def test_management_command_stdin(loaded, monkeypatch):
     command = Command()
     monkeypatch.setattr(command, "stdin", io.StringIO(SEED.read_text(encoding="utf-8")), raising=False)
     out = io.StringIO()

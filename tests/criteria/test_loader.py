@@ -131,20 +131,62 @@ def test_changed_content_with_a_new_version_adds_a_version(data: Path) -> None:
     assert Framework.objects.get(code="tt124").title == "Tiêu chuẩn ATANTT (bản sửa)"
 
 
-def test_same_version_changed_updates_a_version_not_yet_frozen_in_place(data: Path) -> None:
+def test_same_version_changed_is_refused_without_replace_draft(data: Path) -> None:
+    run(data)
+    before = FrameworkVersion.objects.get(framework__code="tt124")
+    edit(data / TT124, effective_from="2022-03-01")
+    events = AuditEvent.objects.count()
+
+    report = fail(data)
+
+    assert "tt124/2021.1.yaml: version: phiên bản tt124 2021.1 đã có trong cơ sở dữ liệu" in report
+    assert "với nội dung khác" in report
+    assert "hãy tăng số phiên bản" in report and "--replace-draft" in report
+    assert FrameworkVersion.objects.get(pk=before.pk).content_hash == before.content_hash
+    assert AuditEvent.objects.count() == events
+
+
+def test_same_version_changed_with_replace_draft_updates_a_version_not_yet_frozen_in_place(
+    data: Path,
+) -> None:
     run(data)
     before = FrameworkVersion.objects.get(framework__code="tt124")
     edit(data / TT124, effective_from="2022-03-01")
 
-    out = run(data)
+    out = StringIO()
+    call_command("load_frameworks", str(data), "--replace-draft", stdout=out)
 
-    assert "~ tt124 2021.1" in out and "0 phiên bản mới, 1 cập nhật" in out
+    assert "~ tt124 2021.1" in out.getvalue() and "0 phiên bản mới, 1 cập nhật" in out.getvalue()
     after = FrameworkVersion.objects.get(pk=before.pk)
     assert str(after.effective_from) == "2022-03-01" and after.content_hash != before.content_hash
     event = AuditEvent.objects.filter(object_id=str(before.pk)).order_by("id").last()
     assert event is not None
     assert event.changes["content_hash"] == [before.content_hash, after.content_hash]
     assert event.changes["keys_changed"] == ["effective_from"]
+    assert "--replace-draft" in event.reason
+
+
+def test_replace_draft_never_overwrites_a_frozen_version(data: Path) -> None:
+    run(data)
+    frozen = framework_version_freeze(FrameworkVersion.objects.get(framework__code="tt124"))
+    edit(data / TT124, effective_from="2022-03-01")
+    with pytest.raises(CommandError) as exc:
+        call_command("load_frameworks", str(data), "--replace-draft", stdout=StringIO())
+    assert "đã bị khóa" in str(exc.value)
+    assert FrameworkVersion.objects.get(pk=frozen.pk).content_hash == frozen.content_hash
+
+
+def test_a_sheet_linking_an_unknown_incident_type_is_refused_before_writing(data: Path) -> None:
+    doc = yaml.safe_load((data / SHEET).read_text(encoding="utf-8"))
+    item = next(i for i in doc["items"] if i["id"] == "QD510.CQ.5")
+    sub = next(s for s in item["sub_items"] if s.get("linked_incidents"))
+    sub["linked_incidents"] = ["INC_NOT_IN_TT124"]
+    (data / SHEET).write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    report = fail(data)
+
+    assert f"{SHEET}: QD510.CQ.5: loại sự việc liên kết không tồn tại: 'INC_NOT_IN_TT124'" in report
+    assert FrameworkVersion.objects.count() == 0 and Framework.objects.count() == 0
 
 
 def test_same_version_changed_is_refused_when_frozen_and_nothing_is_written(data: Path) -> None:
@@ -177,4 +219,5 @@ def test_the_model_refuses_to_change_or_unfreeze_a_frozen_version() -> None:
         version.save()
     version.frozen = True
     version.source = "tt124/2021.1.yaml (ghi chú)"
-    version.save()  # what is not content may still change
+    with pytest.raises(FrozenVersionError):
+        version.save()  # nothing but `frozen` is left out of the comparison

@@ -1,4 +1,4 @@
-"""Small helpers to read untrusted mappings while collecting problems (messages in Vietnamese)."""
+"""Small helpers to read untrusted JSON objects while collecting problems (messages in Vietnamese)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def join(path: str, key: str | int) -> str:
 def mapping(value: Any, path: str, problems: Problems) -> dict[str, Any] | None:
     if isinstance(value, dict):
         return value
-    problems.add(path, f"phải là một đối tượng (mapping), nhận được {type_name(value)}")
+    problems.add(path, f"phải là một đối tượng JSON, nhận được {type_name(value)}")
     return None
 
 

@@ -17,12 +17,12 @@ from .result import (
     Result,
     TT124Result,
 )
-from .schema import Criterion, TT124Framework
+from .schema import Criterion, ScoreSheet, TT124Framework
 from .scoring import score_sheet
 
 
 def evaluate(facts: FactSheet, frameworks: Library) -> Result:
-    framework = frameworks.tt124_for(facts.year, facts.tt124_version)
+    framework = frameworks.tt124_for(facts.year, facts.tt124_version, facts.unit.type)
     if framework is None:
         raise FactsError([Problem("year", f"không có bộ tiêu chí TT 124 áp dụng cho năm {facts.year}")])
     unit_type = facts.unit.type
@@ -32,7 +32,7 @@ def evaluate(facts: FactSheet, frameworks: Library) -> Result:
     notes: list[str] = []
     if not framework.verified:
         notes.append(f"Bộ tiêu chí TT 124 phiên bản {framework.version} chưa được xác minh.")
-    sheet = frameworks.sheet_for(unit_type, facts.year, facts.qd510_version)
+    sheet = frameworks.sheet_for(unit_type, facts.year, facts.qd510_version, on=window[1])
     qd510: QD510Result | None = None
     if facts.unit.exclusion:
         # QĐ 510 has the same scope as TT 124 Điều 1 (rules.md §2.2: "CQ (except the armed forces),
@@ -55,8 +55,10 @@ def evaluate(facts: FactSheet, frameworks: Library) -> Result:
                 f"{len(facts.unscored)} mục điểm được nhập nhưng không được chấm vì chưa có bảng điểm."
             )
     else:
-        qd510 = score_sheet(sheet, facts, framework, tt124.recognized, window)
-    award = _award(tt124, qd510, qd510 is not None, frameworks, facts)
+        # Incomplete TT 124 answers: recognition is unknown, and so is item 8c (None).
+        recognized = None if tt124.status == "incomplete" else tt124.recognized
+        qd510 = score_sheet(sheet, facts, framework, recognized, window)
+    award = _award(tt124, qd510, sheet if qd510 is not None else None, framework, facts)
     unit = {
         "type": unit_type,
         "type_label_vi": framework.unit_types[unit_type].label_vi,
@@ -138,24 +140,45 @@ def _criterion(
 
 
 def _award(
-    tt124: TT124Result, qd510: QD510Result | None, has_sheet: bool, frameworks: Library, facts: FactSheet
+    tt124: TT124Result,
+    qd510: QD510Result | None,
+    sheet: ScoreSheet | None,
+    framework: TT124Framework,
+    facts: FactSheet,
 ) -> AwardResult:
-    if not tt124.recognized:
+    if facts.unit.exclusion:
+        label = framework.exclusions[facts.unit.exclusion].label_vi
+        return AwardResult(
+            False,
+            False,
+            "Không đủ điều kiện đề xuất khen thưởng: đơn vị thuộc diện loại trừ theo Điều 1 TT 124 "
+            f"({label}), không xét công nhận, không chấm điểm.",
+        )
+    if tt124.status == "incomplete":
+        missing = ", ".join(c.id for c in tt124.criteria if c.status == "incomplete")
+        return AwardResult(
+            None,
+            True,
+            f"Chưa xác định: kết quả TT 124 còn thiếu dữ liệu ({missing}), chưa thể xét công nhận "
+            "và đề xuất khen thưởng.",
+        )
+    rule = sheet.award_rule if sheet is not None else None
+    # Without a sheet there is no award rule to read: recognition stays a precondition (TT 124).
+    requires_recognized = rule.requires_recognized if rule is not None else True
+    if not tt124.recognized and requires_recognized:
         return AwardResult(
             False,
             False,
             "Không đủ điều kiện đề xuất khen thưởng: đơn vị chưa đạt tiêu chuẩn “An toàn về ANTT” (TT 124).",
         )
-    if not has_sheet or qd510 is None:
+    if sheet is None or qd510 is None:
         return AwardResult(
             None,
             True,
             "Chưa xác định: đơn vị đạt chuẩn TT 124 nhưng chưa có bảng điểm QĐ 510 để phân loại phong trào.",
         )
-    sheet = frameworks.sheet_for(facts.unit.type, facts.year, facts.qd510_version)
-    rule = sheet.award_rule if sheet else None
     classification = qd510.classification
-    if rule is None or sheet is None or sheet.classification is None:
+    if rule is None or sheet.classification is None:
         return AwardResult(
             None, True, "Chưa xác định: bảng điểm không có quy tắc phân loại hoặc khen thưởng."
         )
@@ -165,8 +188,13 @@ def _award(
     eligible = sheet.classification.rank(classification.level) <= sheet.classification.rank(rule.min_level)
     provisional = classification.provisional or not rule.verified
     verdict = "Đủ điều kiện" if eligible else "Không đủ điều kiện"
+    basis = (
+        "đạt chuẩn TT 124 và phân loại"
+        if requires_recognized
+        else "quy tắc khen thưởng không đòi hỏi đạt chuẩn TT 124; phân loại"
+    )
     reason = (
-        f"{verdict} đề xuất khen thưởng: đạt chuẩn TT 124 và phân loại “{classification.label_vi}” "
+        f"{verdict} đề xuất khen thưởng: {basis} “{classification.label_vi}” "
         f"(yêu cầu “{minimum.label_vi}” trở lên)."
     )
     if classification.provisional:

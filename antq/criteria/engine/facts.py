@@ -13,14 +13,15 @@ from typing import Any
 
 from . import _read as r
 from .errors import FactsError, Problems
-from .library import Library, load_library
+from .library import Library, load_library, not_in_force
 from .schema import Check, Criterion, ScoreSheet, TT124Framework
 
 TOP_KEYS = ("schema_version", "unit", "year", "frameworks", "answers", "incidents", "scores", "notes", "meta")
 UNIT_META_KEYS = ("type", "name", "code", "id", "exclusion")
 # `unit` (where in the unit's area it happened, e.g. which KDC of a commune) is informational: rules.md
 # §1.5 lists it among the incident log's fields; the incident counts for the fact sheet's unit.
-INCIDENT_KEYS = ("type", "date", "force_majeure", "timely_handled", "description", "id", "unit")
+# The excuse flags (`force_majeure`, `timely_handled`…) are the keys of the framework's `excuse_flags`.
+INCIDENT_KEYS = ("type", "date", "description", "id", "unit")
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,7 @@ class Incident:
     index: int
     type: str
     date: dt.date
-    force_majeure: bool = False
-    timely_handled: bool = False
+    flags: frozenset[str] = frozenset()  # the excuse flags set to true (keys of `excuse_flags`)
     description: str = ""
     id: str = ""
 
@@ -112,7 +112,11 @@ def parse_facts(data: Any, library: Library | None = None) -> FactSheet:
         problems.add("schema_version", f"chỉ hỗ trợ phiên bản 1, nhận được {doc.get('schema_version')!r}")
     year = _year(doc.get("year"), problems)
     pins = _pins(doc.get("frameworks"), problems)
-    framework = _framework(lib, year, pins.get("tt124"), problems)
+    raw_unit = doc.get("unit")
+    raw_type = raw_unit.get("type") if isinstance(raw_unit, dict) else None
+    framework = _framework(
+        lib, year, pins.get("tt124"), raw_type if isinstance(raw_type, str) else None, problems
+    )
     if framework is None and lib.tt124:  # still check the rest of the sheet against the latest version
         framework = max(lib.tt124, key=lambda fw: fw.effective_from)
     unit = _unit(doc.get("unit"), framework, lib, problems)
@@ -125,12 +129,23 @@ def parse_facts(data: Any, library: Library | None = None) -> FactSheet:
     if framework is not None and unit is not None:
         answers = _answers(doc.get("answers", {}), framework, unit.type, problems)
         if year is not None:
-            sheet = lib.sheet_for(unit.type, year, pins.get("qd510"))
+            end = framework.window_end(unit.type, year)
+            if pins.get("tt124") and framework.version == pins["tt124"]:
+                refusal = not_in_force(
+                    "Bộ tiêu chí TT 124", framework.version, framework.effective_from, end, year
+                )
+                if refusal:
+                    problems.add("frameworks.tt124", refusal)
+            sheet = lib.sheet_for(unit.type, year, pins.get("qd510"), on=end)
             if pins.get("qd510") and sheet is None:
                 problems.add(
                     "frameworks.qd510",
                     f"không có bảng điểm QĐ 510 phiên bản {pins['qd510']!r} cho loại đơn vị {unit.type!r}",
                 )
+            if pins.get("qd510") and sheet is not None:
+                refusal = not_in_force("Bảng điểm QĐ 510", sheet.version, sheet.effective_from, end, year)
+                if refusal:
+                    problems.add("frameworks.qd510", refusal)
             if sheet is not None:
                 scores = _scores(doc.get("scores", {}), sheet, problems)
             else:
@@ -158,10 +173,12 @@ def _pins(value: Any, problems: Problems) -> dict[str, str]:
     return {k: r.text(data, k, "frameworks", problems) for k in ("tt124", "qd510") if k in data}
 
 
-def _framework(lib: Library, year: int | None, pin: str | None, problems: Problems) -> TT124Framework | None:
+def _framework(
+    lib: Library, year: int | None, pin: str | None, unit_type: str | None, problems: Problems
+) -> TT124Framework | None:
     if year is None:
         return None
-    framework = lib.tt124_for(year, pin)
+    framework = lib.tt124_for(year, pin, unit_type)
     if framework is None:
         where = f"phiên bản {pin!r}" if pin else f"năm {year}"
         problems.add(
@@ -325,24 +342,23 @@ def _incidents(value: Any, framework: TT124Framework, problems: Problems) -> tup
         data = r.mapping(raw, path, problems)
         if data is None:
             continue
-        r.unknown_keys(data, INCIDENT_KEYS, path, problems)
+        r.unknown_keys(data, (*INCIDENT_KEYS, *framework.excuse_flags), path, problems)
         kind = data.get("type")
         if kind not in framework.incident_types:
             problems.add(
                 f"{path}.type", f"loại sự việc không tồn tại {kind!r}; xem danh mục incident_types của TT 124"
             )
         date = r.iso_date(data.get("date"), f"{path}.date", problems)
-        flags = {
-            k: r.boolean(data, k, path, problems, default=False) for k in ("force_majeure", "timely_handled")
-        }
+        flags = frozenset(
+            k for k in framework.excuse_flags if r.boolean(data, k, path, problems, default=False)
+        )
         if kind in framework.incident_types and date is not None:
             out.append(
                 Incident(
                     i,
                     str(kind),
                     date,
-                    flags["force_majeure"],
-                    flags["timely_handled"],
+                    flags,
                     str(data.get("description", "")),
                     str(data.get("id", "")),
                 )

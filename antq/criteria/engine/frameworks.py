@@ -159,8 +159,29 @@ def _windows(value: Any, problems: Problems) -> dict[str, Window]:
         start = r.month_day(item.get("from"), r.join(path, "from"), problems)
         end = r.month_day(item.get("to"), r.join(path, "to"), problems)
         label = r.text(item, "label_vi", path, problems)
-        out[name] = Window(name, label, start, end, str(item.get("article", "")))
+        r.unknown_keys(item, ("label_vi", "from", "to", "article", "from_year_offset"), path, problems)
+        offset = _year_offset(item, start, end, r.join(path, "from_year_offset"), problems)
+        out[name] = Window(name, label, start, end, str(item.get("article", "")), offset)
     return out
+
+
+def _year_offset(item: dict[str, Any], start: str, end: str, path: str, problems: Problems) -> int:
+    """`from_year_offset`: the year of `from` relative to the evaluated year, -1 or 0. When absent,
+    -1 if `from` comes after `to` in the calendar (the window spans the turn of the year), else 0."""
+    spans_new_year = start > end  # "MM-DD" strings compare as dates
+    if "from_year_offset" not in item:
+        return -1 if spans_new_year else 0
+    value = item["from_year_offset"]
+    if isinstance(value, bool) or value not in (-1, 0):
+        problems.add(path, f"phải là -1 (năm trước năm đánh giá) hoặc 0 (cùng năm), nhận được {value!r}")
+        return -1
+    if value == 0 and spans_new_year:
+        problems.add(
+            path, f"kỳ đánh giá trong cùng một năm nhưng ngày bắt đầu {start} sau ngày kết thúc {end}"
+        )
+    if value == -1 and not spans_new_year:
+        problems.add(path, f"kỳ đánh giá từ {start} năm trước đến {end} dài hơn một năm")
+    return int(value)
 
 
 def _scales(value: Any, problems: Problems) -> dict[str, RatingScale]:

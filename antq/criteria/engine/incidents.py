@@ -17,8 +17,7 @@ def in_window(incident: Incident, window: tuple[dt.date, dt.date]) -> bool:
 def excusing_flags(incident: Incident, framework: TT124Framework) -> list[str]:
     """The flags set on the incident that the law accepts as an excuse for its type."""
     allowed = framework.incident_types[incident.type].excused_by
-    set_flags = [name for name in ("force_majeure", "timely_handled") if getattr(incident, name)]
-    return [flag for flag in set_flags if flag in allowed]
+    return [flag for flag in framework.excuse_flags if flag in incident.flags and flag in allowed]
 
 
 def classify(
@@ -51,7 +50,7 @@ def classify(
             f"Sự việc ngày {when} được miễn trừ vì {why} (pháp luật cho phép với loại này): "
             f"không làm trượt {', '.join(criteria)}.",
         )
-    refused = [name for name in ("force_majeure", "timely_handled") if getattr(incident, name)]
+    refused = [name for name in framework.excuse_flags if name in incident.flags]
     extra = ""
     if refused:
         labels = ", ".join(framework.excuse_flags[name] for name in refused)

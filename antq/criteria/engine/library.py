@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,23 +26,42 @@ class Library:
             tuple(f for f in frameworks if isinstance(f, ScoreSheet)),
         )
 
-    def tt124_for(self, year: int, version: str | None = None) -> TT124Framework | None:
-        """The pinned version, else the latest one in force at the end of the year's window."""
+    def tt124_for(
+        self, year: int, version: str | None = None, unit_type: str | None = None
+    ) -> TT124Framework | None:
+        """The pinned version (whether in force or not: see `not_in_force`), else the latest one in
+        force on the last day of the unit type's evaluation window for `year` (each version's own
+        window; 31/12 when the unit type is unknown)."""
         if version is not None:
             return next((f for f in self.tt124 if f.version == version), None)
-        candidates = [f for f in self.tt124 if f.effective_from <= dt.date(year, 12, 31)]
+        candidates = [f for f in self.tt124 if f.effective_from <= f.window_end(unit_type, year)]
         return max(candidates, key=lambda f: (f.effective_from, f.version), default=None)
 
-    def sheet_for(self, unit_type: str, year: int, version: str | None = None) -> ScoreSheet | None:
+    def sheet_for(
+        self, unit_type: str, year: int, version: str | None = None, *, on: dt.date | None = None
+    ) -> ScoreSheet | None:
+        """The pinned sheet, else the latest one for the unit type in force on `on` (the last day of
+        the unit's TT 124 window; default 31/12 of `year`)."""
         candidates = [s for s in self.sheets if unit_type in s.applies_to]
         if version is not None:
             return next((s for s in candidates if s.version == version), None)
-        candidates = [s for s in candidates if s.effective_from <= dt.date(year, 12, 31)]
+        last_day = on if on is not None else dt.date(year, 12, 31)
+        candidates = [s for s in candidates if s.effective_from <= last_day]
         return max(candidates, key=lambda s: (s.effective_from, s.version), default=None)
 
     @property
     def unit_types(self) -> set[str]:
         return {name for f in self.tt124 for name in f.unit_types}
+
+
+def not_in_force(what: str, version: str, effective_from: dt.date, end: dt.date, year: int) -> str | None:
+    """The refusal of a pinned version that is not yet in force at the end of the window, or None."""
+    if effective_from <= end:
+        return None
+    return (
+        f"{what} phiên bản {version!r} có hiệu lực từ {effective_from:%d/%m/%Y}, sau ngày kết thúc kỳ "
+        f"đánh giá năm {year} ({end:%d/%m/%Y}): không áp dụng được cho năm này"
+    )
 
 
 def load_library(directory: str | Path | None = None) -> Library:
@@ -61,13 +81,26 @@ def load_library(directory: str | Path | None = None) -> Library:
         if framework is not None:
             frameworks.append(framework)
     library = Library.of(frameworks)
-    _cross_check(library, problems)
+    problems.items.extend(cross_check(frameworks))
     if problems:
         raise FrameworkError(problems.items)
     return library
 
 
-def _cross_check(library: Library, problems: Problems) -> None:
+def cross_check(frameworks: Sequence[Framework], files: Sequence[str] | None = None) -> list[Problem]:
+    """Problems between files (each file being valid on its own): a version given twice, a sheet for
+    a unit type no TT 124 version has, a sheet item linked to an unknown incident type.
+
+    `files`, parallel to `frameworks`, names the file of each one in the problems (default: a name
+    built from the framework and version)."""
+    library = Library.of(list(frameworks))
+    names = {id(fw): name for fw, name in zip(frameworks, files, strict=True)} if files else {}
+    problems = Problems()
+    _cross_check(library, problems, names)
+    return problems.items
+
+
+def _cross_check(library: Library, problems: Problems, names: dict[int, str]) -> None:
     seen: dict[tuple[str, str, str], int] = {}
     everything: list[Framework] = [*library.tt124, *library.sheets]
     for fw in everything:
@@ -79,7 +112,9 @@ def _cross_check(library: Library, problems: Problems) -> None:
     incident_codes = {code for f in library.tt124 for code in f.incident_types}
     unit_types = library.unit_types
     for score_sheet in library.sheets:
-        file = f"{score_sheet.framework}/{score_sheet.sheet}.{score_sheet.version}"
+        file = names.get(
+            id(score_sheet), f"{score_sheet.framework}/{score_sheet.sheet}.{score_sheet.version}"
+        )
         for i, unit_type in enumerate(score_sheet.applies_to):
             if unit_type not in unit_types:
                 problems.items.append(

@@ -78,14 +78,18 @@ class CriteriaSet:
 class Window:
     name: str
     label_vi: str
-    start: str  # "MM-DD" in the year before the evaluated year
+    start: str  # "MM-DD" in the year `start_year_offset` from the evaluated year
     end: str  # "MM-DD" in the evaluated year
     article: str = ""
+    start_year_offset: int = -1  # YAML `from_year_offset`: -1 (previous year) or 0 (same year)
 
     def for_year(self, year: int) -> tuple[dt.date, dt.date]:
         sm, sd = (int(x) for x in self.start.split("-"))
         em, ed = (int(x) for x in self.end.split("-"))
-        return dt.date(year - 1, sm, sd), dt.date(year, em, ed)
+        return dt.date(year + self.start_year_offset, sm, sd), dt.date(year, em, ed)
+
+    def end_for_year(self, year: int) -> dt.date:
+        return self.for_year(year)[1]
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,12 @@ class TT124Framework:
 
     def window_for(self, unit_type: str) -> Window:
         return self.windows[self.unit_types[unit_type].window]
+
+    def window_end(self, unit_type: str | None, year: int) -> dt.date:
+        """The last day of the unit type's evaluation window for `year` (31/12 for an unknown type)."""
+        if unit_type is None or unit_type not in self.unit_types:
+            return dt.date(year, 12, 31)
+        return self.window_for(unit_type).end_for_year(year)
 
     def incident_index(self, unit_type: str) -> dict[str, list[str]]:
         """Incident type -> ids of the criteria (or sub-items) it fails for this unit type."""

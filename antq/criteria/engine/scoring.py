@@ -19,7 +19,7 @@ COLUMNS = ("self", "superior")
 class _Context:
     facts: FactSheet
     present: tuple[str, ...]  # the columns with at least one score
-    recognized: bool
+    recognized: bool | None  # None: the TT 124 answers are incomplete
     blocking: tuple[Incident, ...]  # incidents in the window and not excused
 
 
@@ -27,17 +27,30 @@ def score_sheet(
     sheet: ScoreSheet,
     facts: FactSheet,
     framework: TT124Framework,
-    recognized: bool,
+    recognized: bool | None,
     window: tuple[dt.date, dt.date],
 ) -> QD510Result:
+    """`recognized` is None when the TT 124 answers are incomplete: the items derived from TT 124
+    (8c), the totals and the classification are then null."""
     present = tuple(c for c in COLUMNS if any(e.column(c) is not None for e in facts.scores.values()))
     blocking = tuple(i for i in facts.incidents if in_window(i, window) and not excusing_flags(i, framework))
     ctx = _Context(facts, present, recognized, blocking)
     items = [_item(item, ctx) for item in sheet.items]
     totals: dict[str, Fraction | int | None] = {"max": sheet.total_max}
     notes: list[str] = []
+    derived = _derived_ids(sheet)
+    unknown = [
+        leaf.id for item in items for leaf in _leaves(item) if recognized is None and leaf.id in derived
+    ]
     for column in COLUMNS:
-        if column in present:
+        if column in present and unknown:
+            totals[column] = None
+            known = sum((i.column(column) or Fraction(0) for i in items), Fraction(0))
+            notes.append(
+                f"Cột “{sheet.columns[column]}”: chưa tính tổng vì {', '.join(unknown)} "
+                f"phụ thuộc kết quả TT 124 còn thiếu dữ liệu (các mục đã có: {f.points(known)} điểm)."
+            )
+        elif column in present:
             totals[column] = sum((i.column(column) or Fraction(0) for i in items), Fraction(0))
             missing = [leaf for leaf in _scorable(sheet) if _given(facts, leaf, column) is None]
             if missing:
@@ -63,6 +76,16 @@ def score_sheet(
     )
 
 
+def _leaves(item: ItemResult) -> list[ItemResult]:
+    return item.sub_items or [item]
+
+
+def _derived_ids(sheet: ScoreSheet) -> set[str]:
+    out = {item.id for item in sheet.items if not item.sub_items and item.derived_from is not None}
+    out |= {item.sub_item_id(s) for item in sheet.items for s in item.sub_items if s.derived_from is not None}
+    return out
+
+
 def _scorable(sheet: ScoreSheet) -> list[str]:
     """Leaf ids that take a score from the fact sheet (derived ones do not)."""
     out: list[str] = []
@@ -82,8 +105,11 @@ def _item(item: SheetItem, ctx: _Context) -> ItemResult:
     if not item.sub_items:
         return _leaf(item.id, item.label_vi, item.max_points, item, ctx)
     subs = [_leaf(item.sub_item_id(s), s.label_vi, s.max_points, s, ctx) for s in item.sub_items]
+    # A sub-item left unknown (8c while TT 124 is incomplete) leaves its item's sum unknown too.
     columns = {
-        c: sum((s.column(c) or Fraction(0) for s in subs), Fraction(0)) if c in ctx.present else None
+        c: sum((s.column(c) or Fraction(0) for s in subs), Fraction(0))
+        if c in ctx.present and all(s.column(c) is not None for s in subs)
+        else None
         for c in COLUMNS
     }
     return ItemResult(item.id, item.label_vi, item.max_points, columns["self"], columns["superior"], [], subs)
@@ -97,6 +123,12 @@ def _leaf(
     linked = [i for i in ctx.blocking if i.type in spec.linked_incidents]
     bonus = spec.bonus if isinstance(spec, SheetItem) else None
     derived = spec.derived_from == "tt124_recognition"
+    if derived and ctx.recognized is None:
+        notes.append(
+            "Chưa xác định: mục này suy ra từ kết quả TT 124, mà kết quả TT 124 còn thiếu dữ liệu "
+            "(không tính là “chưa đạt”)."
+        )
+        return ItemResult(leaf_id, label, maximum, None, None, notes)
     if derived:
         verdict = "đạt" if ctx.recognized else "chưa đạt"
         got = maximum if ctx.recognized else 0

@@ -50,7 +50,7 @@ check-migrations: install
 	$(BIN)/antq makemigrations --check --dry-run
 
 messages:
-	$(BIN)/antq makemessages -l en --ignore=.venv --ignore=var
+	$(BIN)/antq makemessages -l en --ignore=.venv --ignore=var --ignore=tests --no-obsolete
 	$(BIN)/antq compilemessages -l en --ignore=.venv
 
 clean:

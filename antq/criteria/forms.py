@@ -89,12 +89,12 @@ class AddCriterionForm(forms.Form):
 
     op = forms.CharField(widget=forms.HiddenInput, initial="add")
     criteria_set = forms.ChoiceField(label=_("Bộ tiêu chí"))
-    criterion_id = forms.RegexField(
+    # The service checks the province's namespace and collisions; blank gets the next free id.
+    criterion_id = forms.CharField(
         label=_("Mã tiêu chí"),
-        regex=r"^TT124\.[A-Z]+\.[A-Za-z0-9_.-]+$",
         max_length=60,
-        help_text=_("Ví dụ “TT124.KDC.GL1”: mã bộ, rồi số hiệu riêng của tỉnh."),
-        error_messages={"invalid": _("Mã phải có dạng TT124.<LOẠI>.<số hiệu>, ví dụ TT124.KDC.GL1.")},
+        required=False,
+        help_text=_("Bắt đầu bằng mã tỉnh, ví dụ “T52.KDC.GL1”; để trống để hệ thống tự đặt."),
     )
     text = forms.CharField(label=_("Nội dung tiêu chí"), widget=forms.Textarea(attrs={"rows": 3}))
     question = forms.CharField(

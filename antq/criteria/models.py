@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from antq.core.errors import DomainError
 
@@ -34,6 +34,17 @@ def canonical_json(content: Any) -> str:
 
 def content_hash(content: Any) -> str:
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def classification_fingerprint(content: Any) -> str:
+    """The sha256 of the document's `classification` section (canonical JSON), or "" without one.
+
+    A threshold confirmation stores it: the confirmation holds only while the version's current
+    classification still has this fingerprint (a later threshold edit voids it)."""
+    classification = content.get("classification") if isinstance(content, dict) else None
+    if not isinstance(classification, dict):
+        return ""
+    return content_hash(classification)
 
 
 def _frozen_message(what: object) -> str:
@@ -75,20 +86,20 @@ class FrameworkVersionQuerySet(models.QuerySet["FrameworkVersion"]):
 
 
 class FrameworkKind(models.TextChoices):
-    TT124 = "tt124", _lazy("Tiêu chuẩn ATANTT (TT 124)")
-    QD510 = "qd510", _lazy("Bảng chấm điểm phong trào (QĐ 510)")
+    TT124 = "tt124", gettext_lazy("Tiêu chuẩn ATANTT (TT 124)")
+    QD510 = "qd510", gettext_lazy("Bảng chấm điểm phong trào (QĐ 510)")
 
 
 class Framework(models.Model):
     """One rule book: `tt124`, or one QĐ 510 sheet (`qd510-<sheet>`, e.g. `qd510-cq-dn-csgd`)."""
 
-    code = models.CharField(_lazy("mã"), max_length=60, unique=True)
-    kind = models.CharField(_lazy("loại"), max_length=10, choices=FrameworkKind.choices)
-    title = models.CharField(_lazy("tên"), max_length=300)
+    code = models.CharField(gettext_lazy("mã"), max_length=60, unique=True)
+    kind = models.CharField(gettext_lazy("loại"), max_length=10, choices=FrameworkKind.choices)
+    title = models.CharField(gettext_lazy("tên"), max_length=300)
 
     class Meta:
-        verbose_name = _lazy("bộ tiêu chí")
-        verbose_name_plural = _lazy("bộ tiêu chí")
+        verbose_name = gettext_lazy("bộ tiêu chí")
+        verbose_name_plural = gettext_lazy("bộ tiêu chí")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -102,17 +113,17 @@ class FrameworkVersion(models.Model):
     """
 
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="versions")
-    label = models.CharField(_lazy("phiên bản"), max_length=40)
-    content = models.JSONField(_lazy("nội dung"))
+    label = models.CharField(gettext_lazy("phiên bản"), max_length=40)
+    content = models.JSONField(gettext_lazy("nội dung"))
     content_hash = models.CharField(max_length=64, editable=False)
     # Where the content came from: the data file (relative path) or the version it was derived from.
-    source = models.CharField(_lazy("nguồn"), max_length=300, blank=True)
-    verified = models.BooleanField(_lazy("đã xác minh với văn bản gốc"), default=False, editable=False)
-    effective_from = models.DateField(_lazy("hiệu lực từ"), editable=False)
-    frozen = models.BooleanField(_lazy("đã khóa"), default=False)
+    source = models.CharField(gettext_lazy("nguồn"), max_length=300, blank=True)
+    verified = models.BooleanField(gettext_lazy("đã xác minh với văn bản gốc"), default=False, editable=False)
+    effective_from = models.DateField(gettext_lazy("hiệu lực từ"), editable=False)
+    frozen = models.BooleanField(gettext_lazy("đã khóa"), default=False)
     province = models.ForeignKey(
         "org.OrgNode",
-        verbose_name=_lazy("tỉnh (biến thể)"),
+        verbose_name=gettext_lazy("tỉnh (biến thể)"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -131,8 +142,8 @@ class FrameworkVersion(models.Model):
     UNGUARDED_FIELDS = ("frozen", "updated_at")
 
     class Meta:
-        verbose_name = _lazy("phiên bản bộ tiêu chí")
-        verbose_name_plural = _lazy("phiên bản bộ tiêu chí")
+        verbose_name = gettext_lazy("phiên bản bộ tiêu chí")
+        verbose_name_plural = gettext_lazy("phiên bản bộ tiêu chí")
         ordering = ["framework", "province", "effective_from", "id"]
         constraints = [
             # NULL province (national) would never collide in a plain unique index: two partial ones.
@@ -203,15 +214,32 @@ class ThresholdConfirmation(models.Model):
     )
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     confirmed_at = models.DateTimeField(auto_now_add=True)
-    document_number = models.CharField(_lazy("số văn bản"), max_length=120)
-    document_date = models.DateField(_lazy("ngày văn bản"))
-    note = models.TextField(_lazy("ghi chú"), blank=True)
+    document_number = models.CharField(gettext_lazy("số văn bản"), max_length=120)
+    document_date = models.DateField(gettext_lazy("ngày văn bản"))
+    note = models.TextField(gettext_lazy("ghi chú"), blank=True)
+    # `classification_fingerprint` of the version's content when confirmed: the confirmation is
+    # valid only while the version's classification section still has it.
+    classification_hash = models.CharField(
+        gettext_lazy("dấu vân tay phần phân loại"), max_length=64, default="", editable=False
+    )
 
     class Meta:
-        verbose_name = _lazy("xác nhận ngưỡng phân loại")
-        verbose_name_plural = _lazy("xác nhận ngưỡng phân loại")
+        verbose_name = gettext_lazy("xác nhận ngưỡng phân loại")
+        verbose_name_plural = gettext_lazy("xác nhận ngưỡng phân loại")
         ordering = ["-confirmed_at", "-id"]
-        # selectors.thresholds_verified (exists() by version) uses the foreign key's own index.
+        # selectors.thresholds_verified (exists() by version and fingerprint) uses the foreign
+        # key's own index: a version has a handful of confirmations at most.
 
     def __str__(self) -> str:
         return f"{self.version}: {self.document_number} ({self.document_date:%d/%m/%Y})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Without a fingerprint, the confirmation is of the version's thresholds as they are now."""
+        if not self.classification_hash:
+            self.classification_hash = classification_fingerprint(self.version.content)
+        super().save(*args, **kwargs)
+
+    def matches(self, version: FrameworkVersion) -> bool:
+        """Whether the confirmation still covers the version's current classification section."""
+        current = classification_fingerprint(version.content)
+        return bool(current) and self.classification_hash == current

@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 
 from antq.criteria.engine import load_framework
 from antq.criteria.engine.schema import Framework as EngineFramework
-from antq.criteria.models import Framework, FrameworkKind, FrameworkVersion, ThresholdConfirmation
+from antq.criteria.models import (
+    Framework,
+    FrameworkKind,
+    FrameworkVersion,
+    ThresholdConfirmation,
+    classification_fingerprint,
+)
 from antq.org.choices import NodeKind
 from antq.org.models import SEGMENT_WIDTH, OrgNode
 
@@ -74,28 +80,33 @@ def active_version(
 
 def thresholds_verified(version: FrameworkVersion) -> bool:
     """Whether the version's classification thresholds are confirmed: by the file itself
-    (`classification.verified: true`) or by a recorded confirmation. False when the version has no
-    classification (TT 124): there is nothing to classify with."""
+    (`classification.verified: true`) or by a recorded confirmation of the classification section
+    as it is now (a confirmation of earlier thresholds no longer counts). False when the version
+    has no classification (TT 124): there is nothing to classify with."""
     classification = version.content.get("classification") if isinstance(version.content, dict) else None
     if not isinstance(classification, dict):
         return False
     if classification.get("verified") is True:
         return True
-    return version.threshold_confirmations.exists()
+    return version.threshold_confirmations.filter(
+        classification_hash=classification_fingerprint(version.content)
+    ).exists()
 
 
 def engine_framework(version: FrameworkVersion) -> EngineFramework:
     """The engine's framework for this version, with the thresholds marked verified once confirmed
-    (so the engine stops calling the classification provisional)."""
+    (so the engine stops calling the classification provisional). A confirmed classification is no
+    longer illustrative either: the engine refuses one marked both."""
     content = version.content
-    classification = content.get("classification")
+    classification = content.get("classification") if isinstance(content, dict) else None
     if (
         isinstance(classification, dict)
-        and not classification.get("verified")
+        and classification.get("verified") is not True
         and thresholds_verified(version)
     ):
         content = copy.deepcopy(content)
         content["classification"]["verified"] = True
+        content["classification"].pop("illustrative", None)
     return load_framework(content)
 
 
@@ -104,27 +115,66 @@ def engine_framework(version: FrameworkVersion) -> EngineFramework:
 
 @dataclass(frozen=True)
 class ThresholdStatus:
-    """How far a version's classification thresholds can be trusted (shown on every screen)."""
+    """How far a version's classification thresholds can be trusted (shown on every screen).
+
+    `confirmation` is the newest confirmation that still covers the current thresholds;
+    `stale_confirmation` the newest one when none does (the thresholds changed since: a new
+    confirmation is needed)."""
 
     has_classification: bool
     verified: bool
     illustrative: bool
     confirmation: ThresholdConfirmation | None
+    stale_confirmation: ThresholdConfirmation | None = None
 
     @property
     def provisional(self) -> bool:
         return self.has_classification and not self.verified
 
+    @property
+    def changed_since_confirmation(self) -> bool:
+        return self.provisional and self.stale_confirmation is not None
+
+    @property
+    def message(self) -> str:
+        """One Vietnamese sentence saying where the thresholds stand ("" without classification)."""
+        if not self.has_classification:
+            return ""
+        if self.confirmation is not None:
+            return _("Ngưỡng đã xác nhận theo văn bản %(doc)s ngày %(date)s.") % {
+                "doc": self.confirmation.document_number,
+                "date": f"{self.confirmation.document_date:%d/%m/%Y}",
+            }
+        if self.verified:
+            return _("Ngưỡng đã xác minh trong tệp dữ liệu.")
+        if self.stale_confirmation is not None:
+            return _(
+                "Ngưỡng phân loại đã thay đổi sau lần xác nhận theo văn bản %(doc)s ngày %(date)s: "
+                "cần xác nhận lại theo văn bản mới; mọi kết quả phân loại là tạm tính."
+            ) % {
+                "doc": self.stale_confirmation.document_number,
+                "date": f"{self.stale_confirmation.document_date:%d/%m/%Y}",
+            }
+        if self.illustrative:
+            return _("Ngưỡng minh họa: mọi kết quả phân loại là tạm tính.")
+        return _("Ngưỡng chưa xác nhận: mọi kết quả phân loại là tạm tính.")
+
 
 def threshold_status(version: FrameworkVersion) -> ThresholdStatus:
-    """Uses the prefetched `threshold_confirmations` when present (no query per version)."""
+    """Uses the prefetched `threshold_confirmations` when present (no query per version).
+
+    Only a confirmation of the current classification section counts; a confirmed classification
+    is not called illustrative."""
     classification = version.content.get("classification") if isinstance(version.content, dict) else None
     if not isinstance(classification, dict):
         return ThresholdStatus(False, False, False, None)
     confirmations = list(version.threshold_confirmations.all())  # ordered newest first
-    latest = confirmations[0] if confirmations else None
-    verified = classification.get("verified") is True or latest is not None
-    return ThresholdStatus(True, verified, classification.get("illustrative") is True, latest)
+    current = classification_fingerprint(version.content)
+    valid = next((c for c in confirmations if c.classification_hash == current), None)
+    stale = confirmations[0] if confirmations and valid is None else None
+    verified = classification.get("verified") is True or valid is not None
+    illustrative = classification.get("illustrative") is True and valid is None
+    return ThresholdStatus(True, verified, illustrative, valid, stale)
 
 
 @dataclass

@@ -26,7 +26,13 @@ from antq.core.errors import DomainError
 from antq.criteria.access import MANAGE, version_for
 from antq.criteria.engine import FrameworkError, Problem, load_framework
 from antq.criteria.loader import to_json
-from antq.criteria.models import FrameworkKind, FrameworkVersion, FrozenVersionError, ThresholdConfirmation
+from antq.criteria.models import (
+    FrameworkKind,
+    FrameworkVersion,
+    FrozenVersionError,
+    ThresholdConfirmation,
+    classification_fingerprint,
+)
 from antq.criteria.selectors import audit_node_path, nation_node, thresholds_verified
 from antq.org.access import node_for
 from antq.org.choices import NodeKind
@@ -127,7 +133,8 @@ def framework_variant_create(
     return variant
 
 
-Edit = Callable[[dict[str, Any]], dict[str, list[Any]]]
+# Changes a copy of the variant's content (given with the locked variant) and returns the audit changes.
+Edit = Callable[[dict[str, Any], FrameworkVersion], dict[str, list[Any]]]
 
 
 @transaction.atomic
@@ -137,7 +144,9 @@ def _edit_variant(
     """Apply `edit` to a copy of the variant's content (it returns the audit changes), validate with
     the engine, save. The row is locked, so two editors never overwrite each other."""
     version_for(scope, version.pk, MANAGE)
-    locked = FrameworkVersion.objects.select_for_update(of=("self",)).get(pk=version.pk)
+    locked = (
+        FrameworkVersion.objects.select_for_update(of=("self",)).select_related("province").get(pk=version.pk)
+    )
     if locked.province_id is None:
         raise DomainError(
             _(
@@ -152,7 +161,7 @@ def _edit_variant(
             _("Thao tác này không áp dụng cho loại bộ tiêu chí %(kind)s.") % {"kind": locked.framework.kind}
         )
     content = copy.deepcopy(locked.content)
-    changes = edit(content)
+    changes = edit(content, locked)
     validate_content(content)
     old_hash = locked.content_hash
     locked.content = content
@@ -169,22 +178,77 @@ def _edit_variant(
     return locked
 
 
+def _criterion_ids(content: dict[str, Any]) -> set[str]:
+    """Every criterion id of a TT 124 document (all criteria sets) and its sub-items' full ids."""
+    ids: set[str] = set()
+    for body in (content.get("criteria_sets") or {}).values():
+        for crit in (body or {}).get("criteria") or []:
+            if isinstance(crit, dict) and crit.get("id"):
+                cid = str(crit["id"])
+                ids.add(cid)
+                ids.update(
+                    f"{cid}.{sub.get('id')}" for sub in crit.get("sub_items") or [] if isinstance(sub, dict)
+                )
+    return ids
+
+
+def _set_code(criteria_set: str, body: dict[str, Any]) -> str:
+    """The short code of a criteria set, read from its criteria ids (`TT124.KDC.1` → `KDC`)."""
+    for crit in body.get("criteria") or []:
+        parts = str(crit.get("id", "")).split(".") if isinstance(crit, dict) else []
+        if len(parts) >= 3 and parts[1]:
+            return parts[1]
+    return "".join(ch for ch in criteria_set.upper() if ch.isalnum()) or "TC"
+
+
+def _local_criterion_id(raw: Any, prefix: str, set_code: str, taken: set[str]) -> str:
+    """The id of a local criterion: `<province code>.` then the province's own number; a blank id
+    becomes the next free `<province code>.<set code>.<n>`."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        n = 1
+        while f"{prefix}{set_code}.{n}" in taken:
+            n += 1
+        return f"{prefix}{set_code}.{n}"
+    cid = raw.strip() if isinstance(raw, str) else ""
+    example = f"{prefix}{set_code}.1"
+    if not cid.startswith(prefix) or len(cid) == len(prefix) or any(ch.isspace() for ch in cid):
+        raise DomainError(
+            _(
+                "Mã tiêu chí (id) “%(id)s” không hợp lệ: tiêu chí của địa phương phải có mã bắt đầu "
+                "bằng mã tỉnh “%(prefix)s”, ví dụ “%(example)s”; để trống thì hệ thống tự đặt mã."
+            )
+            % {"id": raw, "prefix": prefix, "example": example}
+        )
+    if cid in taken:
+        raise DomainError(
+            _("Mã tiêu chí (id) “%(id)s” đã được dùng trong bộ tiêu chí này; hãy chọn mã khác.") % {"id": cid}
+        )
+    return cid
+
+
 def framework_variant_add_criterion(
     *, by: User, scope: Scope, version: FrameworkVersion, criteria_set: str, criterion: Mapping[str, Any]
 ) -> FrameworkVersion:
     """Add a local criterion (TT 124 Điều 8) at the end of a criteria set of a TT 124 variant.
 
-    `criterion` has the shape of the data file: `id`, `text_vi`, and `checks` and/or `sub_items`."""
+    `criterion` has the shape of the data file: `id`, `text_vi`, and `checks` and/or `sub_items`.
+    The id is in the province's own namespace: it starts with the province code and a dot
+    (`T52.KDC.1`), is generated so when blank, and never reuses an id of the document."""
     new = to_json(dict(criterion))
 
-    def edit(content: dict[str, Any]) -> dict[str, list[Any]]:
+    def edit(content: dict[str, Any], variant: FrameworkVersion) -> dict[str, list[Any]]:
         sets = content.get("criteria_sets") or {}
         if criteria_set not in sets:
             raise DomainError(
                 _("Không có bộ tiêu chí “%(name)s”; chọn một trong: %(names)s.")
                 % {"name": criteria_set, "names": ", ".join(sets)}
             )
-        sets[criteria_set].setdefault("criteria", []).append(new)
+        prefix = f"{variant.province.code}."  # type: ignore[union-attr]  # a variant has a province
+        body = sets[criteria_set]
+        new["id"] = _local_criterion_id(
+            new.get("id"), prefix, _set_code(criteria_set, body), _criterion_ids(content)
+        )
+        body.setdefault("criteria", []).append(new)
         return {f"criteria_sets.{criteria_set}.criteria[+]": [None, new]}
 
     return _edit_variant(
@@ -225,7 +289,7 @@ def framework_variant_reword(
     if not text:
         raise DomainError(_("Vui lòng nhập nội dung mới."))
 
-    def edit(content: dict[str, Any]) -> dict[str, list[Any]]:
+    def edit(content: dict[str, Any], _version: FrameworkVersion) -> dict[str, list[Any]]:
         target, key = _find(content, item_id)
         old = target.get(key)
         target[key] = text
@@ -249,7 +313,7 @@ def framework_variant_reweight(
     The sheet total (`total_max`) does not change: move points between items in one edit. The
     engine refuses sums that no longer add up (sub-items to their item, items to the total)."""
 
-    def edit(content: dict[str, Any]) -> dict[str, list[Any]]:
+    def edit(content: dict[str, Any], _version: FrameworkVersion) -> dict[str, list[Any]]:
         changes: dict[str, list[Any]] = {}
         for item_id, points in max_points.items():
             target, _key = _find(content, item_id)
@@ -276,7 +340,7 @@ def framework_variant_set_thresholds(
     from a provincial decision. They stop being illustrative but stay unverified until
     `thresholds_confirm` cites the document."""
 
-    def edit(content: dict[str, Any]) -> dict[str, list[Any]]:
+    def edit(content: dict[str, Any], _version: FrameworkVersion) -> dict[str, list[Any]]:
         classification = content.get("classification")
         if not isinstance(classification, dict):
             raise DomainError(_("Bảng chấm điểm này không có phần phân loại."))
@@ -321,9 +385,15 @@ def thresholds_confirm(
 ) -> ThresholdConfirmation:
     """Record that the version's classification thresholds match a document (number, date).
 
-    Allowed on frozen versions (the content does not change); refused when the thresholds are
-    illustrative placeholders, or already confirmed."""
-    version = version_for(scope, version.pk, MANAGE)
+    The confirmation stores the fingerprint of the classification section it covers: a later
+    threshold edit voids it, and the new thresholds may then be confirmed again. Allowed on frozen
+    versions (the content does not change); refused when the thresholds are illustrative
+    placeholders, or already confirmed as they are now."""
+    version_for(scope, version.pk, MANAGE)
+    # Locked: the thresholds cannot change between the checks and the fingerprint.
+    version = (
+        FrameworkVersion.objects.select_for_update(of=("self",)).select_related("province").get(pk=version.pk)
+    )
     classification = version.content.get("classification")
     if not isinstance(classification, dict):
         raise DomainError(_("Phiên bản này không có ngưỡng phân loại để xác nhận."))
@@ -347,6 +417,7 @@ def thresholds_confirm(
         document_number=document_number,
         document_date=document_date,
         note=note.strip(),
+        classification_hash=classification_fingerprint(version.content),
     )
     record(
         actor=by,
@@ -358,6 +429,7 @@ def thresholds_confirm(
             "document_number": [None, document_number],
             "document_date": [None, document_date.isoformat()],
             "note": [None, confirmation.note],
+            "classification_hash": [None, confirmation.classification_hash],
         },
         reason=_("Xác nhận ngưỡng phân loại theo văn bản"),
     )

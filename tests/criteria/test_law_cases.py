@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -938,6 +939,27 @@ def test_case_count_and_ids_cite_rules() -> None:
     assert all(i.startswith(("§", "README", "OQ-", "decision-")) for i in ids)
 
 
+@pytest.fixture(scope="module")
+def cli_database(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """An environment whose `antq` uses a fresh SQLite file with the frameworks loaded, so the
+    command-line door never touches the developer's (or CI's PostgreSQL) database."""
+    directory = tmp_path_factory.mktemp("cli-db")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{directory / 'antq.sqlite3'}",
+        "ANTQ_VAR_DIR": str(directory),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    for args in (["migrate", "--noinput", "-v0"], ["load_frameworks"]):
+        subprocess.run(
+            [sys.executable, "-m", "antq.manage", *args],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    return env
+
+
 @pytest.mark.parametrize(
     ("doc", "code", "fragment"),
     [
@@ -950,15 +972,17 @@ def test_case_count_and_ids_cite_rules() -> None:
         ),
     ],
 )
-def test_cli_door(tmp_path: Path, doc: dict[str, Any], code: int, fragment: str) -> None:
+def test_cli_door(
+    tmp_path: Path, cli_database: dict[str, str], doc: dict[str, Any], code: int, fragment: str
+) -> None:
     """The hidden check runs `antq evaluate FILE.json`; the no-Django door must agree."""
     path = tmp_path / "facts.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    doors = [[sys.executable, "-m", "antq.criteria.engine", str(path)]]
-    antq = Path(sys.executable).parent / "antq"
-    if antq.exists():
-        doors.append([str(antq), "evaluate", str(path)])
+    doors = [
+        [sys.executable, "-m", "antq.criteria.engine", str(path)],
+        [sys.executable, "-m", "antq.manage", "evaluate", str(path)],
+    ]
     for command in doors:
-        run = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+        run = subprocess.run(command, capture_output=True, text=True, check=False, env=cli_database)
         assert run.returncode == code, (command, run.stderr)
         assert fragment in (run.stdout if code == 0 else run.stderr), command

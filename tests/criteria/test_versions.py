@@ -35,7 +35,7 @@ from tests.conftest import Tree
 
 SHEET = "qd510-cq-dn-csgd"
 LOCAL_CRITERION = {
-    "id": "TT124.KDC.GL1",
+    "id": "T52.KDC.GL1",  # the province's own namespace (T52: the test province's code)
     "text_vi": "Có tổ an ninh tự quản hoạt động thường xuyên (tiêu chí riêng của tỉnh).",
     "checks": [{"key": "self_managed_team_active", "type": "bool", "label_vi": "Tổ tự quản hoạt động"}],
 }
@@ -149,7 +149,7 @@ def test_add_reword_reweight_leave_the_national_version_alone(
     parsed = load_framework(fresh(tt).content)
     assert isinstance(parsed, TT124Framework)
     kdc = parsed.criteria_for("residential_area")
-    assert [c.id for c in kdc.criteria][-1] == "TT124.KDC.GL1"
+    assert [c.id for c in kdc.criteria][-1] == "T52.KDC.GL1"
     assert kdc.criteria[1].text_vi == "Câu chữ của tỉnh."
     assert kdc.criteria[3].sub_items[1].text_vi == "Tiểu mục của tỉnh."
     scored = load_framework(fresh(sheet).content)
@@ -172,14 +172,17 @@ def test_an_invalid_edit_is_rejected_with_the_engine_problems(
     tt = variant(national, tree, by)
     sheet = variant(national, tree, by, SHEET)
     bad = {
-        "id": "TT124.KDC.1",  # already used
-        "text_vi": "Trùng mã",
-        "sub_items": [{"id": "a", "incidents": ["INC_NOT_IN_CATALOGUE"]}],
+        "id": "T52.KDC.1",
+        "text_vi": "Sự việc không có trong danh mục",
+        "sub_items": [
+            {"id": "a", "incidents": ["INC_NOT_IN_CATALOGUE"]},
+            {"id": "a", "incidents": ["INC_ANTI_PARTY"]},  # the same sub-item id twice
+        ],
     }
     with pytest.raises(FrameworkContentError) as exc:
         framework_variant_add_criterion(by=by, scope=sc, version=tt, criteria_set="khu_dan_cu", criterion=bad)
     reasons = {(p.path, p.message) for p in exc.value.problems}
-    assert ("criteria_sets.khu_dan_cu.criteria[5].id", "mã tiêu chí bị trùng: 'TT124.KDC.1'") in reasons
+    assert ("criteria_sets.khu_dan_cu.criteria[5].sub_items[1].id", "mã tiểu mục bị trùng: 'a'") in reasons
     assert (
         "criteria_sets.khu_dan_cu.criteria[5].sub_items[0].incidents[0]",
         "loại sự việc không có trong incident_types: 'INC_NOT_IN_CATALOGUE'",

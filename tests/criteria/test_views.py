@@ -163,16 +163,15 @@ def test_province_admin_derives_only_for_their_province(client, tree, national):
 def test_edit_add_criterion_and_reweight_with_engine_problems(client, tree, national, admin):
     tt124 = make_variant(national, tree, admin, "tt124")
     client.force_login(admin)
-    ok = client.post(
+    before_add = FrameworkVersion.objects.get(pk=tt124.pk).content_hash
+    # A local criterion lives in the province's namespace (T52.…): a national-looking id is refused.
+    refused = client.post(
         reverse("criteria:edit", args=[tt124.pk]),
         {"op": "add", "criteria_set": "khu_dan_cu", "criterion_id": "TT124.KDC.GL1", "text": "Có tổ tự quản"},
     )
-    assert ok.status_code == 302
-    ids = [
-        c["id"]
-        for c in FrameworkVersion.objects.get(pk=tt124.pk).content["criteria_sets"]["khu_dan_cu"]["criteria"]
-    ]
-    assert ids[-1] == "TT124.KDC.GL1"
+    assert refused.status_code == 200
+    assert "phải có mã bắt đầu bằng mã tỉnh “T52.”" in refused.content.decode()
+    assert FrameworkVersion.objects.get(pk=tt124.pk).content_hash == before_add
 
     sheet = make_variant(national, tree, admin)
     url = reverse("criteria:edit", args=[sheet.pk])
@@ -195,6 +194,21 @@ def test_edit_add_criterion_and_reweight_with_engine_problems(client, tree, nati
     assert bad.status_code == 200
     assert "khác total_max = 100" in bad.content.decode()
     assert FrameworkVersion.objects.get(pk=sheet.pk).content_hash == before
+
+
+def test_edit_adds_a_criterion_in_the_province_namespace(client, tree, national, admin):
+    tt124 = make_variant(national, tree, admin, "tt124")
+    client.force_login(admin)
+    ok = client.post(
+        reverse("criteria:edit", args=[tt124.pk]),
+        {"op": "add", "criteria_set": "khu_dan_cu", "criterion_id": "T52.KDC.GL1", "text": "Có tổ tự quản"},
+    )
+    assert ok.status_code == 302
+    ids = [
+        c["id"]
+        for c in FrameworkVersion.objects.get(pk=tt124.pk).content["criteria_sets"]["khu_dan_cu"]["criteria"]
+    ]
+    assert ids[-1] == "T52.KDC.GL1"
 
 
 def test_national_version_cannot_be_edited(client, national, admin):

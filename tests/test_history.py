@@ -25,9 +25,7 @@ from antq.org.models import NodeLineage, OrgNode
 from antq.org.selectors import child_admin_nodes
 from tests import factories as f
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec(history.PACKAGE) is None, reason='needs pip install -e ".[history]"'
-)
+# vietnamadminunits is in the `dev` extra, so these tests always run under `make test`.
 
 OLD_PROVINCES, OLD_DISTRICTS, OLD_COMMUNES = 63, 696, 10_035
 # Five island districts had no communes; they became special zones (đặc khu).

@@ -18,7 +18,7 @@ from antq.criteria.models import FrameworkVersion
 from antq.criteria.selectors import nation_node
 from antq.org.models import SEGMENT_WIDTH, OrgNode
 
-# TODO(lead): becomes Action.FRAMEWORK_MANAGE once roles.py has it (see the report of issue 3).
+# Managing frameworks (variants, thresholds, sheet imports) is its own right: system administrators.
 MANAGE = Action.FRAMEWORK_MANAGE
 
 

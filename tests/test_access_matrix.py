@@ -172,6 +172,7 @@ ROUTES: dict[str, Route] = {
     "criteria:derive": Route("framework_manage", target="national_version"),
     "criteria:edit": Route("framework_manage", target="province_variant"),
     "criteria:confirm": Route("framework_manage", target="province_variant"),
+    "criteria:create": Route("framework_manage"),
     "criteria:import": Route("framework_manage"),
     "criteria:import_template": Route("framework_manage"),
     "api:schema": Route("view", public=True),

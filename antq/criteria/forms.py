@@ -1,15 +1,16 @@
-"""Forms of the framework screens: derive a variant, edit it, confirm thresholds, import a sheet."""
+"""Forms of the framework screens: derive a variant, edit it, confirm thresholds, import or create a
+sheet."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from antq.criteria.selectors import OutlineSection, threshold_levels
-from antq.criteria.sheet_import import MAX_BYTES, UNIT_TYPE_CODES, XLSX_CONTENT_TYPE
+from antq.criteria.sheet_import import MAX_BYTES, MAX_ROWS, UNIT_TYPE_CODES, XLSX_CONTENT_TYPE
 from antq.org.models import OrgNode
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -127,12 +128,9 @@ class ConfirmForm(forms.Form):
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class SheetImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Tệp bảng chấm điểm (.xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_CONTENT_TYPE}"}),
-        help_text=_("Bốn cột như tệp mẫu: Mục, Tiểu mục, Nội dung, Điểm tối đa."),
-    )
+class SheetMetaForm(forms.Form):
+    """What a sheet is, whether its rows come from a file (import) or from the table (creation)."""
+
     unit_type = forms.ChoiceField(
         label=_("Áp dụng cho"),
         choices=[("residential_area", _("Khu dân cư")), ("commune", _("Xã, phường, đặc khu"))],
@@ -159,16 +157,6 @@ class SheetImportForm(forms.Form):
         self.fields["destination"].choices = choices  # type: ignore[attr-defined]
         self.provinces = {str(p.pk): p for p in provinces}
 
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("Tệp quá lớn (tối đa %(mb)d MB).") % {"mb": MAX_BYTES // (1024 * 1024)}
-            )
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Chỉ nhận tệp Excel .xlsx."))
-        return upload
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("verified") and not (data.get("source_document") or "").strip():
@@ -180,3 +168,64 @@ class SheetImportForm(forms.Form):
 
     def unit_code(self) -> str:
         return UNIT_TYPE_CODES[self.cleaned_data["unit_type"]]
+
+
+class SheetImportForm(SheetMetaForm):
+    file = forms.FileField(
+        label=_("Tệp bảng chấm điểm (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_CONTENT_TYPE}"}),
+        help_text=_("Bốn cột như tệp mẫu: Mục, Tiểu mục, Nội dung, Điểm tối đa."),
+    )
+
+    field_order = ["file"]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("Tệp quá lớn (tối đa %(mb)d MB).") % {"mb": MAX_BYTES // (1024 * 1024)}
+            )
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Chỉ nhận tệp Excel .xlsx."))
+        return upload
+
+
+class SheetCreateForm(SheetMetaForm):
+    """The sheet's description; its rows come from `SheetRowFormSet`."""
+
+
+class SheetRowForm(forms.Form):
+    """One row of the table, kept as typed: `sheet_import` checks it as it checks an XLSX row."""
+
+    mark = forms.CharField(label=_("Mục"), max_length=40, required=False)
+    sub = forms.CharField(label=_("Tiểu mục"), max_length=40, required=False)
+    text = forms.CharField(label=_("Nội dung"), max_length=1000, required=False)
+    points = forms.CharField(label=_("Điểm tối đa"), max_length=20, required=False)
+
+    CELLS = ("mark", "sub", "text", "points")
+
+
+class BaseSheetRowFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def rows(self) -> list[tuple[int, tuple[Any, ...]]]:
+        """The non-blank rows as `(row number, (Mục, Tiểu mục, Nội dung, Điểm tối đa))`, numbered
+        as on the screen (1 = first row of the table), the shape `read_rows` gives for a file."""
+        out: list[tuple[int, tuple[Any, ...]]] = []
+        for number, form in enumerate(self.forms, start=1):
+            cells = tuple((form.cleaned_data.get(name) or "").strip() for name in SheetRowForm.CELLS)
+            if any(cells):
+                out.append((number, cells))
+        return out
+
+
+SHEET_ROWS = 30
+SheetRowFormSet = cast(
+    "type[BaseSheetRowFormSet]",
+    forms.formset_factory(
+        SheetRowForm,
+        formset=BaseSheetRowFormSet,
+        extra=SHEET_ROWS,
+        max_num=MAX_ROWS,
+        absolute_max=MAX_ROWS,
+        validate_max=True,
+    ),
+)

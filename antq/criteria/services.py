@@ -450,14 +450,21 @@ def _covered_by_verified_sheet(unit_type: str) -> bool:
 
 @transaction.atomic
 def sheet_import_create(
-    *, by: User, scope: Scope, content: dict[str, Any], province: OrgNode | None, source: str
+    *,
+    by: User,
+    scope: Scope,
+    content: dict[str, Any],
+    province: OrgNode | None,
+    source: str,
+    typed: bool = False,
 ) -> FrameworkVersion:
     """Store a sheet read from a table (`sheet_import.parse_sheet_table`) as a new, not frozen
     version: a province variant when `province` is given, else a national draft.
 
     Only for unit types without a verified national sheet. The content is validated again here
     (nothing is written on a problem) and carries `verified: false` unless the administrator cited
-    the document it was typed from."""
+    the document it was typed from. `typed`: the rows were entered in the creation form (audited as
+    a creation, not a file import)."""
     from antq.criteria.loader import framework_code
     from antq.criteria.models import Framework
 
@@ -495,7 +502,7 @@ def sheet_import_create(
         raise DomainError(_("Đã có phiên bản %(label)s của bảng này.") % {"label": label}) from exc
     record(
         actor=by,
-        action=AuditAction.IMPORT,
+        action=AuditAction.CREATE if typed else AuditAction.IMPORT,
         obj=version,
         node_path=audit_node_path(version),
         changes={
@@ -504,6 +511,6 @@ def sheet_import_create(
             "verified": [None, version.verified],
             "framework_created": [None, created],
         },
-        reason=_("Nhập bảng chấm điểm từ tệp XLSX"),
+        reason=_("Tạo bảng chấm điểm trên giao diện") if typed else _("Nhập bảng chấm điểm từ tệp XLSX"),
     )
     return version

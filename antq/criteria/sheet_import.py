@@ -1,4 +1,5 @@
-"""Read a QĐ 510 score sheet from an XLSX table (Mục, Tiểu mục, Nội dung, Điểm tối đa).
+"""Read a QĐ 510 score sheet from a table (Mục, Tiểu mục, Nội dung, Điểm tối đa): an XLSX file
+(`read_rows`) or the rows typed in the creation form; both feed `parse_sheet_table`.
 
 The law leaves the residential-area and commune sheets unknown, so an administrator types them from
 the document they hold. This module turns the table into a sheet document in the engine's format
@@ -74,6 +75,7 @@ class SheetMeta:
     effective_from: dt.date
     source_document: str  # the document cited by the administrator; "" when none
     verified: bool  # the administrator confirms the table matches `source_document`
+    typed: bool = False  # the rows were typed in the creation form, not read from an XLSX file
 
 
 @dataclass
@@ -213,7 +215,8 @@ def _classification(total: int) -> dict[str, Any] | None:
 def sheet_content(items: list[dict[str, Any]], meta: SheetMeta) -> dict[str, Any]:
     """The sheet document in the engine's format (what the data files under `data/qd510/` hold)."""
     total = sum(int(item.get("max_points") or 0) for item in items)
-    document = meta.source_document or "Chưa có: bảng nhập từ tệp, chưa đối chiếu văn bản gốc"
+    origin = "nhập trên giao diện" if meta.typed else "nhập từ tệp XLSX"
+    document = meta.source_document or f"Chưa có: bảng {origin}, chưa đối chiếu văn bản gốc"
     content: dict[str, Any] = {
         "framework": "qd510",
         "sheet": meta.sheet,
@@ -226,7 +229,7 @@ def sheet_content(items: list[dict[str, Any]], meta: SheetMeta) -> dict[str, Any
             "verification": (
                 "Người quản trị xác nhận bảng khớp văn bản đã dẫn"
                 if meta.verified
-                else "Chưa xác minh: nhập từ tệp XLSX, chỉ mang tính minh họa"
+                else f"Chưa xác minh: {origin}, chỉ mang tính minh họa"
             ),
         },
         "applies_to": [meta.unit_type],
@@ -255,7 +258,9 @@ def _row_of(path: str, built: _Built) -> int | None:
 
 
 def parse_sheet_table(rows: Iterable[tuple[int, tuple[Any, ...]]], meta: SheetMeta) -> dict[str, Any]:
-    """Build and validate the sheet; raise `SheetImportError` listing every problem by row."""
+    """Build and validate the sheet from `(row number, (Mục, Tiểu mục, Nội dung, Điểm tối đa))`
+    rows, whether read from a file or typed in the form; raise `SheetImportError` listing every
+    problem by row."""
     built, problems = _build(rows, UNIT_TYPE_CODES.get(meta.unit_type, "KHAC"))
     content = sheet_content(built.items, meta)
     try:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("versions/<int:pk>/derive/", views.variant_derive, name="derive"),
     path("versions/<int:pk>/edit/", views.variant_edit, name="edit"),
     path("versions/<int:pk>/confirm/", views.thresholds_confirm, name="confirm"),
+    path("new/", views.sheet_create_view, name="create"),
     path("import/", views.sheet_import_view, name="import"),
     path("import/template.xlsx", views.sheet_template, name="import_template"),
 ]

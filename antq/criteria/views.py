@@ -1,5 +1,5 @@
 """Framework screens: the list, a version (with "compare with…"), deriving and editing a province
-variant, confirming thresholds, importing a QĐ 510 sheet from XLSX.
+variant, confirming thresholds, importing a QĐ 510 sheet from XLSX or typing it in a table.
 
 Reads go through `access` (404 outside scope, 403 without the action) and `selectors`; writes through
 `services`, whose Vietnamese refusals (engine problems included) are shown next to the form.
@@ -31,7 +31,10 @@ from antq.criteria.forms import (
     DeriveForm,
     ReweightForm,
     RewordForm,
+    SheetCreateForm,
     SheetImportForm,
+    SheetMetaForm,
+    SheetRowFormSet,
     ThresholdsForm,
 )
 from antq.criteria.models import FrameworkKind, FrameworkVersion
@@ -224,32 +227,42 @@ def thresholds_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _sheet_form_kwargs(scope: Scope) -> dict[str, Any]:
+    """Where a new sheet may go: a province the user manages, or a national draft."""
+    nation = selectors.nation_node()
+    return {
+        "provinces": _managed_provinces(scope),
+        "national": nation is not None and scope.allows(MANAGE, nation),
+    }
+
+
+def _sheet_meta(form: SheetMetaForm, *, typed: bool) -> sheet_import.SheetMeta:
+    data = form.cleaned_data
+    return sheet_import.SheetMeta(
+        unit_type=data["unit_type"],
+        sheet=form.unit_code().lower(),
+        label=data["label"].strip(),
+        title=data["title"].strip(),
+        effective_from=data["effective_from"],
+        source_document=data["source_document"].strip(),
+        verified=data["verified"],
+        typed=typed,
+    )
+
+
 @login_required
 def sheet_import_view(request: AuthedHttpRequest) -> HttpResponse:
     scope = scope_of(request)
     if not scope.can_anywhere(MANAGE):
         raise PermissionDenied
-    nation = selectors.nation_node()
-    form = SheetImportForm(
-        request.POST or None,
-        request.FILES or None,
-        provinces=_managed_provinces(scope),
-        national=nation is not None and scope.allows(MANAGE, nation),
-    )
+    form = SheetImportForm(request.POST or None, request.FILES or None, **_sheet_form_kwargs(scope))
     problems: list[sheet_import.RowProblem] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        meta = sheet_import.SheetMeta(
-            unit_type=data["unit_type"],
-            sheet=form.unit_code().lower(),
-            label=data["label"].strip(),
-            title=data["title"].strip(),
-            effective_from=data["effective_from"],
-            source_document=data["source_document"].strip(),
-            verified=data["verified"],
-        )
         try:
-            content = sheet_import.parse_sheet_table(sheet_import.read_rows(data["file"]), meta)
+            content = sheet_import.parse_sheet_table(
+                sheet_import.read_rows(data["file"]), _sheet_meta(form, typed=False)
+            )
             version = services.sheet_import_create(
                 by=request.user,
                 scope=scope,
@@ -268,6 +281,47 @@ def sheet_import_view(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "criteria/sheet_import.html",
         {"form": form, "problems": problems, "active_menu": MENU},
+    )
+
+
+@login_required
+def sheet_create_view(request: AuthedHttpRequest) -> HttpResponse:
+    """The same sheet as an import, its rows typed in a table: checked by the same code."""
+    scope = scope_of(request)
+    if not scope.can_anywhere(MANAGE):
+        raise PermissionDenied
+    form = SheetCreateForm(request.POST or None, **_sheet_form_kwargs(scope))
+    rows = SheetRowFormSet(request.POST or None, prefix="rows")
+    problems: list[sheet_import.RowProblem] = []
+    if request.method == "POST" and form.is_valid() and rows.is_valid():
+        try:
+            content = sheet_import.parse_sheet_table(rows.rows(), _sheet_meta(form, typed=True))
+            version = services.sheet_import_create(
+                by=request.user,
+                scope=scope,
+                content=content,
+                province=form.province(),
+                source=_("Tạo trên giao diện"),
+                typed=True,
+            )
+        except sheet_import.SheetImportError as exc:
+            problems = exc.problems
+        except DomainError as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, _("Đã tạo bảng chấm điểm %(v)s.") % {"v": version})
+            return redirect("criteria:version", version.pk)
+    bad_rows = {p.row for p in problems if p.row is not None}
+    return render(
+        request,
+        "criteria/sheet_create.html",
+        {
+            "form": form,
+            "rows": rows,
+            "numbered_rows": [(n, r, n in bad_rows) for n, r in enumerate(rows.forms, start=1)],
+            "problems": problems,
+            "active_menu": MENU,
+        },
     )
 
 

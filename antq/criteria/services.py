@@ -101,6 +101,8 @@ def framework_variant_create(
     province = node_for(scope, province.pk, MANAGE)
     if province.kind != NodeKind.PROVINCE:
         raise DomainError(_("Biến thể chỉ được tạo cho một tỉnh, thành phố."))
+    if province.valid_to is not None:
+        raise DomainError(_("Tỉnh này đã hết hiệu lực sau sắp xếp đơn vị hành chính."))
     if base.province_id is not None and base.province_id != province.pk:
         raise DomainError(_("Chỉ tạo biến thể từ phiên bản quốc gia hoặc từ biến thể của chính tỉnh này."))
     label = label.strip()
@@ -472,6 +474,8 @@ def sheet_import_create(
         province = node_for(scope, province.pk, MANAGE)
         if province.kind != NodeKind.PROVINCE:
             raise DomainError(_("Biến thể chỉ được tạo cho một tỉnh, thành phố."))
+        if province.valid_to is not None:
+            raise DomainError(_("Tỉnh này đã hết hiệu lực sau sắp xếp đơn vị hành chính."))
     else:
         nation = nation_node()
         if nation is None or not scope.allows(MANAGE, nation):

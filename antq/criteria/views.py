@@ -46,7 +46,13 @@ MENU = "criteria"
 
 def _managed_provinces(scope: Scope) -> QuerySet[OrgNode]:
     """Provinces where the user may manage frameworks (where a variant can be made)."""
-    return OrgNode.objects.filter(kind=NodeKind.PROVINCE).filter(scope.q(MANAGE)).order_by("search_text")
+    # Provinces in force only: the pre-reform provinces (ended 1/7/2025) take no new variants.
+    return (
+        OrgNode.objects.filter(kind=NodeKind.PROVINCE)
+        .current()
+        .filter(scope.q(MANAGE))
+        .order_by("search_text")
+    )
 
 
 def _service_error(form: forms.BaseForm, exc: DomainError) -> None:

@@ -30,6 +30,7 @@ from antq.criteria.services import (
     framework_version_freeze,
     thresholds_confirm,
 )
+from antq.org.choices import NodeKind
 from tests import factories as f
 from tests.conftest import Tree
 
@@ -354,3 +355,22 @@ def test_a_newer_national_version_outranks_a_variant_of_the_older_one(
         label="2024.1-gl",
     )
     assert active_version("tt124", tree.province, dt.date(2024, 6, 1)) == again
+
+
+def test_a_province_ended_by_the_reform_takes_no_variant(tree, admin, national):
+    old = f.node(
+        NodeKind.PROVINCE,
+        "Tỉnh Bình Định (cũ)",
+        "CU-T52",
+        tree.nation,
+        valid_from=dt.date(1989, 7, 1),
+        valid_to=dt.date(2025, 7, 1),
+    )
+    with pytest.raises(DomainError):
+        framework_variant_create(
+            by=admin,
+            scope=Scope.for_user(admin),
+            base_version=national["tt124"],
+            province=old,
+            label="2021.1-bd",
+        )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from antq.accounts.roles import Action
 from antq.accounts.scope import Scope, scope_of
 from antq.core.errors import DomainError
+from antq.core.forms import add_service_errors
 from antq.core.http import AuthedHttpRequest
 from antq.criteria import selectors, services, sheet_import
 from antq.criteria.access import MANAGE, can_manage, version_for
@@ -63,7 +64,7 @@ def _service_error(form: forms.BaseForm, exc: DomainError) -> None:
         for problem in problems:
             form.add_error(None, f"{problem.path or '(gốc)'}: {problem.message}")
     else:
-        form.add_error(None, str(exc))
+        add_service_errors(form, exc)
 
 
 @login_required

@@ -30,6 +30,7 @@ def test_officer_searches_without_accents_opens_and_edits_a_unit(
 
     page.get_by_role("searchbox").fill("to dan pho")
     results = page.locator("#results")
+    expect(page).to_have_url(re.compile(r"q=to(%20|\+)dan"))
     expect(results.get_by_role("link", name="Tổ dân phố 1, phường Quy Nhơn")).to_be_visible()
     expect(results.get_by_role("link", name="Trường THCS Nguyễn Du")).to_have_count(0)
 

@@ -18,11 +18,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The system Chromium drives the browser tests (Playwright cannot download its own here).
+# The system Chromium drives the browser tests (Playwright cannot download its own here);
+# pdftoppm (poppler-utils) turns generated PDFs into PNG pages in the document tests, and
+# Liberation Serif stands in for Times New Roman (same metrics) when PDFs are rendered.
 chromium:
-	@test -x $(CHROMIUM) || { \
-	  echo "Installing Chromium from Debian packages (needs root)…"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; }
+	@test -x $(CHROMIUM) && command -v pdftoppm >/dev/null && fc-list | grep -q "Liberation Serif" || { \
+	  echo "Installing Chromium, poppler-utils and fonts from Debian packages (needs root)…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium fonts-liberation poppler-utils >/dev/null; }
 
 run: install
 	$(BIN)/antq migrate --noinput -v0

@@ -49,6 +49,12 @@ INSTALLED_APPS = [
     "antq.accounts",
     "antq.units",
     "antq.criteria",
+    "antq.evidence",
+    "antq.incidents",
+    "antq.cycles",
+    "antq.decisions",
+    "antq.notifications",
+    "antq.documents",
     "antq.api",
     "antq.demo",
 ]

@@ -11,6 +11,11 @@ urlpatterns = [
     path("units/", include("antq.units.urls")),
     path("audit/", include("antq.audit.urls")),
     path("criteria/", include("antq.criteria.urls")),
+    path("cycles/", include("antq.cycles.urls")),
+    path("evidence/", include("antq.evidence.urls")),
+    path("incidents/", include("antq.incidents.urls")),
+    path("decisions/", include("antq.decisions.urls")),
+    path("notifications/", include("antq.notifications.urls")),
     path("api/", include("antq.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

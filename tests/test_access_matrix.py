@@ -9,19 +9,21 @@ outside scope → 404, in scope without the action → 403, anonymous → login 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import importlib
+import pkgutil
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
 
+import tests
 from antq.accounts.models import Membership
 from antq.accounts.roles import Role
 from antq.criteria.models import FrameworkVersion
 from antq.units.models import ImportJob
 from tests import factories as f
+from tests.matrix import KIND_OF_TARGET, Route
 
 PERSONAS = [
     "admin",
@@ -66,6 +68,17 @@ MAY = {
         "audit_view",
         "node_edit",
         "framework_manage",
+        "cycle_manage",
+        "deadline_set",
+        "register",
+        "registration_review",
+        "evidence_manage",
+        "incident_record",
+        "self_assess",
+        "assessment_review",
+        "decision_draft",
+        "decision_issue",
+        "award_propose",
     },
     "province_officer": {
         "view",
@@ -76,8 +89,16 @@ MAY = {
         "unit_import",
         "membership_manage",
         "audit_view",
+        "cycle_manage",
+        "deadline_set",
+        "registration_review",
+        "evidence_manage",
+        "incident_record",
+        "assessment_review",
+        "decision_draft",
+        "award_propose",
     },
-    "province_leader": {"view", "export", "audit_view"},
+    "province_leader": {"view", "export", "audit_view", "decision_issue"},
     "inspector": {"view", "export", "audit_view"},
     "commune_police": {
         "view",
@@ -87,26 +108,34 @@ MAY = {
         "unit_deactivate",
         "unit_import",
         "audit_view",
+        "deadline_set",
+        "register",
+        "registration_review",
+        "evidence_manage",
+        "incident_record",
+        "self_assess",
+        "assessment_review",
+        "decision_draft",
+        "award_propose",
     },
-    "commune_leader": {"view", "export", "audit_view"},
-    "unit_officer": {"view", "unit_edit", "audit_view"},
+    "commune_leader": {"view", "export", "audit_view", "decision_issue"},
+    "unit_officer": {"view", "unit_edit", "audit_view", "register", "evidence_manage", "self_assess"},
 }
-
-
-@dataclass
-class Route:
-    action: str
-    # Which object the URL names: a TARGETS entry, "none" (no object), or a builder for
-    # objects that are not tree nodes (import jobs, memberships, users).
-    target: str | Callable[..., Any] = "none"
-    method: str = "get"
-    data: dict[str, Any] = field(default_factory=dict)
-    ok: tuple[int, ...] = (200,)
-    api: bool = False
-    # Routes that need no login at all (login page, API docs, schema, token endpoint).
-    public: bool = False
-    # Routes whose 'none' target is allowed for anyone with the action somewhere in their scope.
-    kwarg: str = "pk"
+# Actions a persona has only on some kinds of node (by the product decisions): the commune police
+# register and self-assess their commune but review the units below it; decisions are drafted and
+# issued at the level of the committee that signs them.
+KIND_LIMITS: dict[tuple[str, str], set[str]] = {
+    ("commune_police", "register"): {"commune"},
+    ("commune_police", "self_assess"): {"commune"},
+    ("commune_police", "registration_review"): {"unit"},
+    ("commune_police", "assessment_review"): {"unit"},
+    ("commune_police", "decision_draft"): {"commune"},
+    ("commune_leader", "decision_issue"): {"commune"},
+    ("province_officer", "decision_draft"): {"province"},
+    ("province_leader", "decision_issue"): {"province"},
+    ("province_officer", "registration_review"): {"unit", "commune"},
+    ("province_officer", "assessment_review"): {"unit", "commune"},
+}
 
 
 def _job(personas, tree):  # type: ignore[no-untyped-def]
@@ -214,6 +243,25 @@ ROUTES: dict[str, Route] = {
 }
 
 
+def _app_routes() -> dict[str, Route]:
+    """Routes declared by each app's test package (`tests/<app>/routes.py`, a `ROUTES` dict)."""
+    found: dict[str, Route] = {}
+    for info in pkgutil.iter_modules(tests.__path__):
+        if not info.ispkg:
+            continue
+        try:
+            module = importlib.import_module(f"tests.{info.name}.routes")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tests.{info.name}.routes":
+                raise
+            continue
+        found.update(module.ROUTES)
+    return found
+
+
+ROUTES.update(_app_routes())
+
+
 def _all_route_names() -> set[str]:
     names: set[str] = set()
 
@@ -254,6 +302,10 @@ def personas(
 def _resolve_target(route: Route, persona: str | None, personas, tree):  # type: ignore[no-untyped-def]
     """(url kwargs, name of the tree target that decides visibility or None)."""
     target = route.target
+    if callable(target):
+        # An object built where the case says (`where`), e.g. a registration of the sibling unit.
+        where = route.where[0]
+        return target(personas, tree, where), where
     if target == "none" or target == "commune_anywhere":
         return {}, None
     if target == "user_in_commune":
@@ -313,6 +365,9 @@ def _expected(route: Route, persona: str | None, visibility: str | None) -> tupl
         return (404,)
     if route.action not in MAY[persona]:
         return (403,)
+    limited = KIND_LIMITS.get((persona, route.action))
+    if limited is not None and visibility is not None and KIND_OF_TARGET[visibility] not in limited:
+        return (403,)
     return route.ok
 
 
@@ -322,15 +377,21 @@ EXPANDED = {
     "commune": ["commune", "sibling_commune", "other_province"],
     "province_variant": ["province_variant", "other_variant"],
 }
+
+
+def _targets(route: Route) -> list[Any]:
+    if callable(route.target):
+        return list(route.where)
+    if route.target in EXPANDED:
+        return EXPANDED[route.target]
+    return [route.target]
+
+
 CASES = [
     (name, persona, target)
     for name in ROUTES
     for persona in [None, *PERSONAS]
-    for target in (
-        [ROUTES[name].target]
-        if not isinstance(ROUTES[name].target, str) or ROUTES[name].target not in EXPANDED
-        else EXPANDED[ROUTES[name].target]
-    )
+    for target in _targets(ROUTES[name])
 ]
 
 
@@ -339,7 +400,10 @@ CASES = [
 )
 def test_route_answers_by_role_and_scope(client, tree, personas, name, persona, target):
     route = ROUTES[name]
-    route = Route(**{**route.__dict__, "target": target})
+    if callable(route.target):
+        route = Route(**{**route.__dict__, "where": (target,)})
+    else:
+        route = Route(**{**route.__dict__, "target": target})
     if persona is not None:
         user = personas[persona]
         if route.api:

@@ -33,20 +33,42 @@ class Action(models.TextChoices):
     MEMBERSHIP_MANAGE = "membership_manage", _("Quản lý người dùng và phân quyền")
     AUDIT_VIEW = "audit_view", _("Xem nhật ký")
     FRAMEWORK_MANAGE = "framework_manage", _("Quản lý bộ tiêu chí")
+    # The annual cycle (issue 4).
+    CYCLE_MANAGE = "cycle_manage", _("Mở kỳ đánh giá, quản lý lịch")
+    DEADLINE_SET = "deadline_set", _("Đặt hạn sớm hơn cho cấp dưới")
+    REGISTER = "register", _("Đăng ký phấn đấu")
+    REGISTRATION_REVIEW = "registration_review", _("Tiếp nhận, trả lại đăng ký")
+    EVIDENCE_MANAGE = "evidence_manage", _("Quản lý tài liệu minh chứng")
+    INCIDENT_RECORD = "incident_record", _("Ghi nhận vụ việc")
+    SELF_ASSESS = "self_assess", _("Tự đánh giá, tự chấm")
+    ASSESSMENT_REVIEW = "assessment_review", _("Cấp trên chấm, duyệt")
+    DECISION_DRAFT = "decision_draft", _("Dự thảo quyết định")
+    DECISION_ISSUE = "decision_issue", _("Ký ban hành, thu hồi quyết định")
+    AWARD_PROPOSE = "award_propose", _("Đề nghị khen thưởng")
 
 
 A = Action
 _READ = {A.VIEW, A.EXPORT, A.AUDIT_VIEW}
 _REGISTRY = {A.UNIT_CREATE, A.UNIT_EDIT, A.UNIT_DEACTIVATE, A.UNIT_IMPORT}
 
+_REVIEW = {A.REGISTRATION_REVIEW, A.ASSESSMENT_REVIEW, A.INCIDENT_RECORD, A.DECISION_DRAFT, A.AWARD_PROPOSE}
+
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     # A unit officer keeps the unit's own registry record up to date but cannot create or
     # deactivate units: that is the commune police's register.
-    Role.UNIT_OFFICER: frozenset({A.VIEW, A.AUDIT_VIEW, A.UNIT_EDIT}),
-    Role.COMMUNE_POLICE: frozenset(_READ | _REGISTRY),
-    Role.COMMUNE_LEADER: frozenset(_READ),
-    Role.PROVINCE_OFFICER: frozenset(_READ | _REGISTRY | {A.MEMBERSHIP_MANAGE}),
-    Role.PROVINCE_LEADER: frozenset(_READ),
+    Role.UNIT_OFFICER: frozenset(
+        {A.VIEW, A.AUDIT_VIEW, A.UNIT_EDIT, A.REGISTER, A.EVIDENCE_MANAGE, A.SELF_ASSESS}
+    ),
+    # The commune police register and self-assess the commune itself (they draft for the UBND xã)
+    # and review the units under it: ACTION_NODE_KINDS keeps those two apart.
+    Role.COMMUNE_POLICE: frozenset(
+        _READ | _REGISTRY | _REVIEW | {A.DEADLINE_SET, A.REGISTER, A.EVIDENCE_MANAGE, A.SELF_ASSESS}
+    ),
+    Role.COMMUNE_LEADER: frozenset(_READ | {A.DECISION_ISSUE}),
+    Role.PROVINCE_OFFICER: frozenset(
+        _READ | _REGISTRY | _REVIEW | {A.MEMBERSHIP_MANAGE, A.CYCLE_MANAGE, A.DEADLINE_SET, A.EVIDENCE_MANAGE}
+    ),
+    Role.PROVINCE_LEADER: frozenset(_READ | {A.DECISION_ISSUE}),
     Role.SYSTEM_ADMIN: frozenset(set(A)),
     Role.INSPECTOR: frozenset(_READ),
 }
@@ -62,6 +84,22 @@ ROLE_NODE_KINDS: dict[str, frozenset[str]] = {
     Role.PROVINCE_LEADER: frozenset({NodeKind.PROVINCE}),
     Role.SYSTEM_ADMIN: frozenset({NodeKind.NATION, NodeKind.PROVINCE}),
     Role.INSPECTOR: frozenset({NodeKind.NATION, NodeKind.PROVINCE, NodeKind.COMMUNE}),
+}
+
+# Where an action applies by the kind of node acted on, for roles whose reach covers several kinds:
+# the commune police register and self-assess their commune, but review (never self-assess) the
+# units below it. Pairs not listed apply to every node kind in the grant's reach.
+ACTION_NODE_KINDS: dict[tuple[str, str], frozenset[str]] = {
+    (Role.COMMUNE_POLICE, A.REGISTER): frozenset({NodeKind.COMMUNE}),
+    (Role.COMMUNE_POLICE, A.SELF_ASSESS): frozenset({NodeKind.COMMUNE}),
+    (Role.COMMUNE_POLICE, A.REGISTRATION_REVIEW): UNIT_KINDS,
+    (Role.COMMUNE_POLICE, A.ASSESSMENT_REVIEW): UNIT_KINDS,
+    (Role.COMMUNE_POLICE, A.DECISION_DRAFT): frozenset({NodeKind.COMMUNE}),
+    (Role.COMMUNE_LEADER, A.DECISION_ISSUE): frozenset({NodeKind.COMMUNE}),
+    (Role.PROVINCE_OFFICER, A.DECISION_DRAFT): frozenset({NodeKind.PROVINCE}),
+    (Role.PROVINCE_LEADER, A.DECISION_ISSUE): frozenset({NodeKind.PROVINCE}),
+    (Role.PROVINCE_OFFICER, A.REGISTRATION_REVIEW): UNIT_KINDS | {NodeKind.COMMUNE},
+    (Role.PROVINCE_OFFICER, A.ASSESSMENT_REVIEW): UNIT_KINDS | {NodeKind.COMMUNE},
 }
 
 # Roles a province officer may grant inside the province; only a system administrator grants

@@ -14,7 +14,7 @@ from operator import or_
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 
-from antq.accounts.roles import GRANTABLE_BY, ROLE_ACTIONS, Action, Role
+from antq.accounts.roles import ACTION_NODE_KINDS, GRANTABLE_BY, ROLE_ACTIONS, Action, Role
 from antq.org.models import OrgNode, subtree_q
 
 
@@ -35,6 +35,10 @@ class Grant:
             return subtree_q(self.path, field=field)
         return Q(**{field: self.path})
 
+    def kinds_for(self, action: str) -> frozenset[str] | None:
+        """Node kinds this grant may do `action` on, or None for every kind in its reach."""
+        return ACTION_NODE_KINDS.get((self.role, action))
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -54,7 +58,11 @@ class Scope:
         return [g for g in self.grants if action in ROLE_ACTIONS.get(g.role, frozenset())]
 
     def allows(self, action: str, node: OrgNode) -> bool:
-        return any(g.covers(node.path) for g in self._grants_for(action))
+        for grant in self._grants_for(action):
+            kinds = grant.kinds_for(action)
+            if grant.covers(node.path) and (kinds is None or node.kind in kinds):
+                return True
+        return False
 
     def sees(self, node: OrgNode) -> bool:
         return self.allows(Action.VIEW, node)
@@ -64,7 +72,15 @@ class Scope:
         grants = self._grants_for(action)
         if not grants:
             return Q(pk__in=[])
-        return reduce(or_, (g.q(field) for g in grants))
+        kind_field = field[: -len("path")] + "kind"
+        parts = []
+        for grant in grants:
+            kinds = grant.kinds_for(action)
+            part = grant.q(field)
+            if kinds is not None:
+                part &= Q(**{f"{kind_field}__in": sorted(kinds)})
+            parts.append(part)
+        return reduce(or_, parts)
 
     def roles(self) -> set[str]:
         return {g.role for g in self.grants}

@@ -4,6 +4,11 @@ from rest_framework.routers import SimpleRouter
 
 from antq.api import views
 from antq.api.evaluate import EvaluateView
+from antq.cycles import api as cycles_api
+from antq.decisions import api as decisions_api
+from antq.evidence import api as evidence_api
+from antq.incidents import api as incidents_api
+from antq.notifications import api as notifications_api
 
 router = SimpleRouter()
 router.register("nodes", views.NodeViewSet, basename="node")
@@ -18,4 +23,10 @@ urlpatterns = [
     path("v1/me/", views.MeView.as_view(), name="me"),
     path("v1/evaluate", EvaluateView.as_view(), name="evaluate"),
     path("v1/", include(router.urls)),
+    # Each domain app owns its endpoints (its own router in `<app>/api.py`), all under /api/v1/.
+    path("v1/", include(cycles_api.urlpatterns)),
+    path("v1/", include(evidence_api.urlpatterns)),
+    path("v1/", include(incidents_api.urlpatterns)),
+    path("v1/", include(decisions_api.urlpatterns)),
+    path("v1/", include(notifications_api.urlpatterns)),
 ]

@@ -13,6 +13,9 @@ class AuditAction(models.TextChoices):
     DEACTIVATE = "deactivate", _("Ngừng hoạt động")
     REACTIVATE = "reactivate", _("Hoạt động lại")
     IMPORT = "import", _("Nhập từ tệp")
+    TRANSITION = "transition", _("Chuyển trạng thái")
+    CORRECT = "correct", _("Đính chính")
+    DOWNLOAD = "download", _("Tải xuống")
 
 
 class AuditEvent(models.Model):

@@ -1,0 +1,7 @@
+"""REST endpoints of the evidence app, mounted under /api/v1/ by `antq.api.urls`."""
+
+from rest_framework.routers import SimpleRouter
+
+router = SimpleRouter()
+
+urlpatterns: list = [*router.urls]

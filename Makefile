@@ -21,11 +21,13 @@ install: $(STAMP)
 # The system Chromium drives the browser tests (Playwright cannot download its own here);
 # pdftoppm (poppler-utils) turns generated PDFs into PNG pages in the document tests, and
 # Liberation Serif stands in for Times New Roman (same metrics) when PDFs are rendered.
+# fonts-liberation2: Debian 12's fonts-liberation (1.07) lacks most Vietnamese letters (ộ, ư, ơ…).
 chromium:
-	@test -x $(CHROMIUM) && command -v pdftoppm >/dev/null && fc-list | grep -q "Liberation Serif" || { \
+	@test -x $(CHROMIUM) && command -v pdftoppm >/dev/null \
+	  && fc-match "Liberation Serif" file | grep -q liberation2 || { \
 	  echo "Installing Chromium, poppler-utils and fonts from Debian packages (needs root)…"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    chromium fonts-liberation poppler-utils >/dev/null; }
+	    chromium fonts-liberation fonts-liberation2 poppler-utils >/dev/null; }
 
 run: install
 	$(BIN)/antq migrate --noinput -v0

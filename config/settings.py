@@ -7,6 +7,7 @@ Production sets ANTQ_PRODUCTION=1, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (P
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -90,10 +91,24 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "antq.accounts.context_processors.navigation",
+                "antq.notifications.context_processors.unread",
+                "antq.cycles.context_processors.due_next",
             ],
         },
     },
 ]
+
+# --- E-mail (notifications) ------------------------------------------------------------------
+# The console backend by default: messages are printed by the process that sends them (the worker).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ANTQ <khong-tra-loi@localhost>")
+# Absolute links in e-mails (the reverse proxy's public address in production).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Database -------------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -194,8 +209,32 @@ STATIC_ROOT = VAR_DIR / "static"
 (STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Evidence files: a private S3-compatible bucket when EVIDENCE_S3_BUCKET is set (extra "s3":
+# django-storages; credentials and endpoint from AWS_* variables), else a folder outside the web
+# root. Downloads always go through Django's scoped views, never through public or presigned URLs.
+EVIDENCE_S3_BUCKET = env_str("EVIDENCE_S3_BUCKET", "")
+EVIDENCE_STORAGE: dict[str, Any] = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": EVIDENCE_S3_BUCKET,
+            "location": "evidence",
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
+        },
+    }
+    if EVIDENCE_S3_BUCKET
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": Path(env_str("EVIDENCE_ROOT", str(VAR_DIR / "evidence")))},
+    }
+)
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "evidence": EVIDENCE_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION

@@ -53,6 +53,15 @@ def menu(scope: Scope) -> list[MenuItem]:
         # A unit officer's scope is one unit: a tree of one leaf is no help to them.
         if scope.roles() - {Role.UNIT_OFFICER}:
             items.append(MenuItem(str(_("Cây hành chính")), reverse("org:browse"), "org"))
+        items.append(MenuItem(str(_("Kỳ đánh giá")), reverse("cycles:list"), "cycles"))
+        if scope.can_anywhere(Action.REGISTRATION_REVIEW) or scope.can_anywhere(Action.ASSESSMENT_REVIEW):
+            items.append(MenuItem(str(_("Chờ xử lý")), reverse("cycles:review"), "review"))
+        items.append(MenuItem(str(_("Minh chứng")), reverse("evidence:index"), "evidence"))
+        items.append(MenuItem(str(_("Vụ việc")), reverse("incidents:list"), "incidents"))
+        # Decisions are seen through their issuer (commune or province); a unit officer follows
+        # the unit's own result from its year page instead.
+        if scope.roles() - {Role.UNIT_OFFICER}:
+            items.append(MenuItem(str(_("Quyết định")), reverse("decisions:list"), "decisions"))
         # National versions are visible to every role.
         items.append(MenuItem(str(_("Bộ tiêu chí")), reverse("criteria:list"), "criteria"))
     if scope.can_anywhere(Action.UNIT_IMPORT):

@@ -13,6 +13,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from antq.accounts.models import Membership
+from antq.criteria.models import FrameworkVersion
+from antq.demo.cycle import load_demo_cycle
 from antq.accounts.roles import Role
 from antq.core.errors import DomainError
 from antq.org.admin_units import load_current_admin_units, province_code
@@ -217,6 +219,7 @@ def load_demo(*, seed: int = 2026, communes_limit: int | None = None) -> list[De
         ("donvi.canbo", "Võ Minh Tuấn", Role.UNIT_OFFICER, home_unit),
     ]
     logins = []
+    users: dict[str, User] = {}
     for username, full_name, role, node in plan:
         assert node is not None  # noqa: S101 - the demo province always has units
         first, _sep, last = full_name.rpartition(" ")
@@ -227,5 +230,9 @@ def load_demo(*, seed: int = 2026, communes_limit: int | None = None) -> list[De
             user.set_password(DEMO_PASSWORD)
             user.save()
         Membership.objects.get_or_create(user=user, node=node, role=role)
+        users[username] = user
         logins.append(DemoLogin(username, str(Role(role).label), node.name))
+    if FrameworkVersion.objects.exists():
+        # The year in progress needs the frameworks (`antq load_frameworks`, run before by `make run`).
+        load_demo_cycle(province=province, commune=home_commune, users=users)
     return logins

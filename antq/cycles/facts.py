@@ -1,0 +1,267 @@
+"""From records to the engine: the fact sheet of one unit's year, prefilled from what ANTQ knows.
+
+Prefills come from the registration, the evidence register and the incident register; each says
+where it came from (shown beside the item). What the officer typed wins over a prefill. Incidents
+are never typed: the engine reads them from the register every time, so a new incident changes
+the unit's result at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from antq.criteria.engine import Library, evaluate_document
+from antq.criteria.engine.errors import FactsError
+from antq.criteria.engine.schema import CriteriaSet, ScoreSheet, TT124Framework
+from antq.criteria.selectors import engine_framework
+from antq.cycles.choices import RegistrationStatus
+from antq.cycles.models import Assessment, Cycle, Registration
+from antq.incidents.selectors import incidents_for_facts
+from antq.org.choices import UNIT_KINDS, EducationLevel, NodeKind
+from antq.org.models import OrgNode, subtree_q
+
+PREFILL_DATA = Path(__file__).with_name("data") / "prefill.yaml"
+SENT = (RegistrationStatus.SUBMITTED, RegistrationStatus.ACCEPTED)
+GENERAL_EDUCATION = {
+    EducationLevel.LOWER_SECONDARY,
+    EducationLevel.UPPER_SECONDARY,
+    EducationLevel.MULTI_LEVEL,
+}
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """A value ANTQ already knows for one check (or score), and the record it came from."""
+
+    value: Any
+    source: str
+
+
+def library(cycle: Cycle) -> Library:
+    """The engine library of the versions frozen for this cycle."""
+    return Library.of([engine_framework(v) for v in cycle.frameworks.all()])
+
+
+def tt124_for(cycle: Cycle) -> TT124Framework | None:
+    return next(iter(library(cycle).tt124), None)
+
+
+def criteria_for(cycle: Cycle, node: OrgNode) -> CriteriaSet | None:
+    framework = tt124_for(cycle)
+    if framework is None or node.kind not in framework.unit_types:
+        return None
+    return framework.criteria_for(node.kind)
+
+
+def sheet_for(cycle: Cycle, node: OrgNode) -> ScoreSheet | None:
+    return library(cycle).sheet_for(node.kind, cycle.year)
+
+
+def window(cycle: Cycle, node: OrgNode) -> tuple[dt.date, dt.date]:
+    framework = tt124_for(cycle)
+    if framework is None or node.kind not in framework.unit_types:
+        return dt.date(cycle.year, 1, 1), dt.date(cycle.year, 12, 31)
+    return framework.window_for(node.kind).for_year(cycle.year)
+
+
+def _in_q1(day: dt.date | None, year: int) -> bool:
+    return day is not None and dt.date(year, 1, 1) <= day <= dt.date(year, 3, 31)
+
+
+def _doc_source(label: str, document: Any) -> str:
+    number = f" {document.number_symbol}" if document.number_symbol else ""
+    return _("%(label)s%(number)s ngày %(date)s") % {
+        "label": label,
+        "number": number,
+        "date": date_format(document.issue_date, "d/m/Y"),
+    }
+
+
+@cache
+def prefill_map() -> dict[str, dict[str, str]]:
+    raw: dict[str, Any] = yaml.safe_load(PREFILL_DATA.read_text(encoding="utf-8"))
+    return {"checks": dict(raw.get("checks") or {}), "scores": dict(raw.get("scores") or {})}
+
+
+def prefills(cycle: Cycle, node: OrgNode, registration: Registration | None) -> dict[str, dict[str, Prefill]]:
+    """{criterion or sub-item id: {check key: Prefill}} for the checks ANTQ can answer."""
+    criteria = criteria_for(cycle, node)
+    if criteria is None:
+        return {}
+    known = known_facts(cycle, node, registration)
+    by_key = prefill_map()["checks"]
+    found: dict[str, dict[str, Prefill]] = {}
+    for criterion in criteria.criteria:
+        owners = [(criterion.id, criterion.checks)]
+        owners += [(criterion.sub_item_id(s), s.checks) for s in criterion.sub_items]
+        for owner, checks in owners:
+            for check in checks:
+                fact = by_key.get(check.key)
+                if fact in known:
+                    found.setdefault(owner, {})[check.key] = known[fact]
+    return found
+
+
+def known_facts(cycle: Cycle, node: OrgNode, registration: Registration | None) -> dict[str, Prefill]:
+    """The facts named in `data/prefill.yaml`, as far as the records tell them."""
+    known: dict[str, Prefill] = {}
+    year = cycle.year
+    if registration is not None and registration.status in SENT:
+        registered = registration.registered_on
+        known["registered_in_q1"] = Prefill(
+            _in_q1(registered, year),
+            _("Đăng ký phấn đấu ngày %(date)s") % {"date": date_format(registered, "d/m/Y")},
+        )
+        if registration.resolution is not None:
+            known["resolution_in_q1"] = Prefill(
+                _in_q1(registration.resolution.issue_date, year),
+                _doc_source(_("Nghị quyết"), registration.resolution),
+            )
+        if registration.plan is not None:
+            known["plan_in_q1"] = Prefill(
+                _in_q1(registration.plan.issue_date, year), _doc_source(_("Kế hoạch"), registration.plan)
+            )
+        if registration.commitment_total:
+            met, total = registration.commitment_count, registration.commitment_total
+            source = _("Bản đăng ký: %(met)s/%(total)s cam kết") % {"met": met, "total": total}
+            known["household_commitments"] = Prefill({"met": met, "total": total}, source)
+    if node.kind == NodeKind.COMMUNE:
+        known.update(_commune_ratios(cycle, node))
+    return known
+
+
+def _commune_ratios(cycle: Cycle, commune: OrgNode) -> dict[str, Prefill]:
+    """XA.4: the units under the commune that registered, and that are recognized (by decision)."""
+    from antq.decisions.selectors import recognized_nodes  # decisions read cycles, not the reverse
+
+    units = OrgNode.objects.filter(subtree_q(commune.path), kind__in=UNIT_KINDS, is_active=True)
+    total = units.count()
+    excluded = units.exclude(exclusion_code="").count()
+    registered = Registration.objects.filter(
+        cycle=cycle, node__in=units.filter(exclusion_code=""), status__in=SENT
+    ).count()
+    recognized = recognized_nodes(cycle).filter(subtree_q(commune.path), kind__in=UNIT_KINDS).count()
+    eligible = total - excluded
+    return {
+        "child_units_registered": Prefill(
+            {"met": registered, "total": total, "excluded": excluded},
+            _("%(met)s/%(eligible)s đơn vị thuộc diện đã đăng ký")
+            % {"met": registered, "eligible": eligible},
+        ),
+        "child_units_recognized": Prefill(
+            {"met": recognized, "total": total, "excluded": excluded},
+            _("%(met)s/%(eligible)s đơn vị có quyết định công nhận còn hiệu lực")
+            % {"met": recognized, "eligible": eligible},
+        ),
+    }
+
+
+def score_prefills(cycle: Cycle, node: OrgNode, registration: Registration | None) -> dict[str, Prefill]:
+    """QĐ 510 points ANTQ can derive from the registration (`scores` in `data/prefill.yaml`)."""
+    sheet = sheet_for(cycle, node)
+    if sheet is None or registration is None:
+        return {}
+    sent = registration.status in SENT
+    full = (
+        registration.commitment_total > 0 and registration.commitment_count == registration.commitment_total
+    )
+    facts = {
+        "registered": (sent, _("Theo bản đăng ký phấn đấu")),
+        "subunits_all_committed": (
+            sent and full,
+            _("Bản đăng ký: %(met)s/%(total)s bộ phận cam kết")
+            % {"met": registration.commitment_count, "total": registration.commitment_total},
+        ),
+    }
+    found: dict[str, Prefill] = {}
+    leaves = sheet.leaf_ids()
+    for leaf, fact in prefill_map()["scores"].items():
+        if leaf in leaves and fact in facts:
+            earned, source = facts[fact]
+            found[leaf] = Prefill(leaves[leaf] if earned else 0, source)
+    return found
+
+
+def unit_facts(node: OrgNode, assessment: Assessment, registration: Registration | None) -> dict[str, Any]:
+    facts: dict[str, Any] = {"type": node.kind, "name": node.name}
+    if node.exclusion_code:
+        facts["exclusion"] = node.exclusion_code
+    if registration is not None:
+        facts["has_party_org"] = registration.has_party_org
+    if node.kind == NodeKind.SCHOOL:
+        facts["is_general_education"] = node.education_level in GENERAL_EDUCATION
+    for key in ("has_guard_force", "eligible_for_emulation", "has_party_org"):
+        if key in assessment.unit_facts:
+            facts[key] = bool(assessment.unit_facts[key])
+    return facts
+
+
+def merged_answers(assessment: Assessment, found: dict[str, dict[str, Prefill]]) -> dict[str, Any]:
+    """Prefilled checks, overridden by what the officer answered."""
+    answers: dict[str, Any] = {
+        owner: {k: p.value for k, p in checks.items()} for owner, checks in found.items()
+    }
+    for owner, value in assessment.answers.items():
+        if isinstance(value, dict):
+            answers.setdefault(owner, {})
+            if isinstance(answers[owner], dict):
+                answers[owner].update(value)
+            else:
+                answers[owner] = value
+        else:
+            answers[owner] = value
+    return answers
+
+
+def fact_sheet(assessment: Assessment, registration: Registration | None = None) -> dict[str, Any]:
+    """The engine's fact sheet for this assessment, from the records as they are now."""
+    cycle, node = assessment.cycle, assessment.node
+    start, end = window(cycle, node)
+    scores: dict[str, Any] = {}
+    derived = score_prefills(cycle, node, registration)
+    for leaf in set(derived) | set(assessment.self_scores) | set(assessment.superior_scores):
+        entry: dict[str, Any] = {}
+        self_value = assessment.self_scores.get(leaf, derived[leaf].value if leaf in derived else None)
+        if self_value is not None:
+            entry["self"] = self_value
+        # Points derived from the records count in the superior column too, unless the reviewer
+        # gives another figure (with a reason when it is lower).
+        superior_value = assessment.superior_scores.get(leaf)
+        if superior_value is None and leaf in derived and assessment.superior_scores:
+            superior_value = derived[leaf].value
+        if superior_value is not None:
+            entry["superior"] = superior_value
+        if entry:
+            scores[leaf] = entry
+    return {
+        "schema_version": 1,
+        "unit": unit_facts(node, assessment, registration),
+        "year": cycle.year,
+        "answers": merged_answers(assessment, prefills(cycle, node, registration)),
+        "incidents": incidents_for_facts(node=node, start=start, end=end),
+        "scores": scores,
+    }
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    result: dict[str, Any] | None
+    problems: list[dict[str, str]]
+
+
+def evaluate(assessment: Assessment, registration: Registration | None = None) -> Evaluation:
+    """Run the engine on the assessment; invalid input gives the engine's problems, not an error."""
+    try:
+        result = evaluate_document(fact_sheet(assessment, registration), library(assessment.cycle))
+    except FactsError as exc:
+        return Evaluation(None, [{"path": p.path, "message": p.message} for p in exc.problems])
+    return Evaluation(result, [])

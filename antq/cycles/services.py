@@ -1,0 +1,593 @@
+"""Writes of the annual cycle: opening a cycle, the calendar, registration, self-assessment and
+review. Every function checks the actor's scope, runs in one transaction and is audited; status
+changes go through `antq.core.workflow.apply_transition` with the tables in `workflows.py`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from antq.accounts.roles import Action
+from antq.accounts.scope import Scope
+from antq.audit.models import AuditAction
+from antq.audit.services import diff, record
+from antq.core.errors import ConcurrentEditError, DomainError
+from antq.core.workflow import apply_transition
+from antq.criteria.models import Framework
+from antq.criteria.selectors import active_version
+from antq.criteria.services import framework_version_freeze
+from antq.cycles import calendar, facts, workflows
+from antq.cycles.choices import AssessmentStatus, CycleStatus, DeadlineCode, RegistrationStatus
+from antq.cycles.models import Assessment, AssessmentRound, Cycle, DeadlineOverride, Registration
+from antq.evidence.models import EvidenceDocument
+from antq.org.choices import UNIT_KINDS, NodeKind
+from antq.org.eligibility import exclusion_label
+from antq.org.models import OrgNode
+
+STALE = _("Hồ sơ đã được người khác thay đổi sau khi bạn mở. Hãy tải lại trang rồi thực hiện lại.")
+ASSESSED_KINDS = UNIT_KINDS | {NodeKind.COMMUNE}
+
+
+def _require(scope: Scope, action: str, node: OrgNode) -> None:
+    if not scope.allows(action, node):
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+
+
+def _locked(obj: Model, expected_version: int | None) -> Any:
+    locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    if expected_version is not None and locked.version != expected_version:  # type: ignore[attr-defined]
+        raise ConcurrentEditError(str(STALE))
+    return locked
+
+
+def _notify(action: str, node: OrgNode, kind: str, title: str, url: str) -> None:
+    from antq.notifications.services import notify_action_holders
+
+    notify_action_holders(action=action, node=node, kind=kind, title=title, body=node.name, url=url)
+
+
+# ---- cycle and calendar -------------------------------------------------------------------------
+
+
+def cycle_open(*, by: User, scope: Scope, province: OrgNode, year: int) -> Cycle:
+    """Open a province's year and freeze the framework versions in force for it."""
+    _require(scope, Action.CYCLE_MANAGE, province)
+    if province.kind != NodeKind.PROVINCE:
+        raise DomainError(_("Chỉ mở kỳ đánh giá cho một tỉnh, thành phố."))
+    if not 2020 <= year <= 2100:
+        raise DomainError(_("Năm không hợp lệ."))
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                cycle = Cycle.objects.create(province=province, year=year, opened_by=by)
+        except IntegrityError:
+            raise DomainError(
+                _("%(province)s đã có kỳ đánh giá năm %(year)s.") % {"province": province.name, "year": year}
+            ) from None
+        # The latest window end of the year (15/11): every version in force for any unit type.
+        on = dt.date(year, 11, 15)
+        versions = []
+        for code in Framework.objects.values_list("code", flat=True):
+            version = active_version(code, province, on)
+            if version is not None:
+                versions.append(framework_version_freeze(version, by=by))
+        if not any(v.framework.code == "tt124" for v in versions):
+            raise DomainError(_("Chưa có bộ tiêu chí TT 124 có hiệu lực cho năm %(year)s.") % {"year": year})
+        cycle.frameworks.set(versions)
+        record(
+            actor=by,
+            action=AuditAction.CREATE,
+            obj=cycle,
+            node_path=province.path,
+            changes={
+                "year": [None, year],
+                "frameworks": [None, [f"{v.framework.code} {v.label}" for v in versions]],
+            },
+        )
+    return cycle
+
+
+def cycle_close(*, by: User, scope: Scope, cycle: Cycle, reason: str) -> Cycle:
+    _require(scope, Action.CYCLE_MANAGE, cycle.province)
+    with transaction.atomic():
+        locked = _locked(cycle, None)
+        locked.status = CycleStatus.CLOSED
+        locked.version += 1
+        locked.save(update_fields=["status", "version", "updated_at"])
+        record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            obj=locked,
+            node_path=cycle.province.path,
+            changes={"status": [CycleStatus.OPEN, CycleStatus.CLOSED]},
+            reason=reason,
+        )
+    return locked
+
+
+def deadline_override_set(
+    *,
+    by: User,
+    scope: Scope,
+    cycle: Cycle,
+    node: OrgNode,
+    code: str,
+    due: dt.date,
+    reason: str,
+    unit_kind: str = "",
+) -> DeadlineOverride:
+    """Bring a deadline forward for everything under `node` (never later than it already is)."""
+    _require(scope, Action.DEADLINE_SET, node)
+    if node.kind not in {NodeKind.PROVINCE, NodeKind.COMMUNE} or not node.path.startswith(
+        cycle.province.path
+    ):
+        raise DomainError(_("Chỉ tỉnh hoặc xã thuộc kỳ đánh giá này mới đặt được hạn cho cấp dưới."))
+    if code not in DeadlineCode.values:
+        raise DomainError(_("Mốc thời gian không hợp lệ."))
+    kinds = [unit_kind] if unit_kind else [k for k in calendar.kinds_below(node)]
+    inherited = [
+        d
+        for kind in kinds
+        if (d := calendar.deadline(cycle, node.parent or node, code, kind=kind)) is not None  # type: ignore[arg-type]
+    ]
+    if not inherited:
+        raise DomainError(_("Mốc này không áp dụng cho loại đơn vị đã chọn."))
+    latest_allowed = min(d.due for d in inherited)
+    if due > latest_allowed:
+        raise DomainError(
+            _(
+                "Hạn mới (%(due)s) phải sớm hơn hoặc bằng hạn hiện hành %(current)s: cấp dưới chỉ được đặt hạn sớm hơn."
+            )
+            % {"due": date_format(due, "d/m/Y"), "current": date_format(latest_allowed, "d/m/Y")}
+        )
+    if due.year != cycle.year:
+        raise DomainError(_("Hạn phải thuộc năm %(year)s.") % {"year": cycle.year})
+    if not reason.strip():
+        raise DomainError(_("Cần nêu căn cứ (số kế hoạch, công văn) khi đặt hạn."))
+    with transaction.atomic():
+        override, created = DeadlineOverride.objects.select_for_update().get_or_create(
+            cycle=cycle,
+            node=node,
+            code=code,
+            unit_kind=unit_kind,
+            defaults={"due": due, "reason": reason.strip(), "set_by": by},
+        )
+        old = None if created else override.due.isoformat()
+        if not created:
+            override.due, override.reason, override.set_by = due, reason.strip(), by
+            override.version += 1
+            override.save()
+        record(
+            actor=by,
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            obj=override,
+            node_path=node.path,
+            changes={"due": [old, due.isoformat()], "code": [None, code], "unit_kind": [None, unit_kind]},
+            reason=reason,
+        )
+    return override
+
+
+# ---- registration -------------------------------------------------------------------------------
+
+
+def _check_assessable(node: OrgNode, cycle: Cycle) -> None:
+    if node.kind not in ASSESSED_KINDS or not node.path.startswith(cycle.province.path):
+        raise DomainError(_("Đơn vị này không thuộc kỳ đánh giá."))
+    if node.exclusion_code:
+        raise DomainError(
+            _("%(name)s không thuộc diện xét công nhận theo Điều 1 Thông tư 124/2021/TT-BCA: %(reason)s.")
+            % {"name": node.name, "reason": exclusion_label(node.exclusion_code)}
+        )
+    if not node.is_active:
+        raise DomainError(_("Đơn vị đã ngừng hoạt động."))
+    if cycle.status != CycleStatus.OPEN:
+        raise DomainError(_("Kỳ đánh giá năm %(year)s đã kết thúc.") % {"year": cycle.year})
+
+
+def registration_start(*, by: User, scope: Scope, cycle: Cycle, node: OrgNode) -> Registration:
+    """The unit's registration for the cycle, created as a draft the first time."""
+    _require(scope, Action.REGISTER, node)
+    _check_assessable(node, cycle)
+    with transaction.atomic():
+        registration, created = Registration.objects.get_or_create(
+            cycle=cycle,
+            node=node,
+            defaults={
+                "registered_on": timezone.localdate(),
+                "commitment_total": node.people_count or node.subunit_count or 0
+                if node.kind == NodeKind.RESIDENTIAL_AREA
+                else node.subunit_count or 0,
+                "has_party_org": True,
+            },
+        )
+        if created:
+            record(actor=by, action=AuditAction.CREATE, obj=registration, node_path=node.path)
+    return registration
+
+
+REGISTRATION_FIELDS = (
+    "registered_on",
+    "has_party_org",
+    "commitment_total",
+    "commitment_count",
+    "uncommitted",
+    "resolution",
+    "plan",
+    "form_document",
+    "note",
+)
+
+
+def registration_save(
+    *, by: User, scope: Scope, registration: Registration, data: dict[str, Any], expected_version: int
+) -> Registration:
+    """Save the draft (or returned) registration form."""
+    node = registration.node
+    _require(scope, Action.REGISTER, node)
+    with transaction.atomic():
+        locked: Registration = _locked(registration, expected_version)
+        if not locked.is_editable:
+            raise DomainError(_("Bản đăng ký đã gửi không sửa được; cần cấp trên trả lại để bổ sung."))
+        before = {f: _plain(getattr(locked, f)) for f in REGISTRATION_FIELDS}
+        for field in REGISTRATION_FIELDS:
+            if field in data:
+                setattr(locked, field, data[field])
+        _validate_registration(locked)
+        locked.version += 1
+        locked.save()
+        after = {f: _plain(getattr(locked, f)) for f in REGISTRATION_FIELDS}
+        record(
+            actor=by, action=AuditAction.UPDATE, obj=locked, node_path=node.path, changes=diff(before, after)
+        )
+    return locked
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Model):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _validate_registration(registration: Registration) -> None:
+    problems = []
+    if registration.commitment_count > registration.commitment_total:
+        problems.append(_("Số đã cam kết không được lớn hơn tổng số."))
+    for field in ("resolution", "plan", "form_document"):
+        document: EvidenceDocument | None = getattr(registration, field)
+        if document is not None and (document.node_id != registration.node_id or not document.is_active):
+            problems.append(
+                _("Tài liệu “%(title)s” không thuộc hồ sơ của đơn vị này.") % {"title": document.title}
+            )
+    if problems:
+        raise DomainError(" ".join(str(p) for p in problems))
+
+
+def registration_missing(registration: Registration) -> list[str]:
+    """What the dossier still lacks before it can be sent (TT 124 Điều 9.2.a)."""
+    missing = []
+    if registration.form_document is None:
+        missing.append(_("Bản đăng ký phấn đấu"))
+    if registration.plan is None:
+        missing.append(_("Kế hoạch bảo đảm ANTT"))
+    if registration.has_party_org and registration.resolution is None:
+        missing.append(_("Nghị quyết của cấp ủy, chi bộ"))
+    if registration.commitment_total == 0:
+        missing.append(_("Tổng số hộ gia đình / bộ phận"))
+    if registration.commitment_count < registration.commitment_total and not registration.uncommitted.strip():
+        missing.append(_("Danh sách hộ / bộ phận chưa cam kết"))
+    return [str(m) for m in missing]
+
+
+def registration_submit(
+    *, by: User, scope: Scope, registration: Registration, expected_version: int
+) -> Registration:
+    """Send the registration to the commune police; late ones are accepted but flagged."""
+    missing = registration_missing(registration)
+    if missing:
+        raise DomainError(_("Chưa gửi được, hồ sơ còn thiếu: %(items)s.") % {"items": "; ".join(missing)})
+    today = timezone.localdate()
+    due = calendar.deadline(registration.cycle, registration.node, DeadlineCode.REGISTRATION)
+    late = due is not None and today > due.due
+    updated = apply_transition(
+        registration,
+        workflow=workflows.REGISTRATION,
+        to=RegistrationStatus.SUBMITTED,
+        by=by,
+        scope=scope,
+        node=registration.node,
+        expected_version=expected_version,
+        updates={"submitted_at": timezone.now(), "is_late": late, "return_reason": ""},
+    )
+    url = reverse("cycles:registration", kwargs={"pk": updated.pk})
+    title = _("Đăng ký phấn đấu năm %(year)s chờ tiếp nhận") % {"year": updated.cycle.year}
+    transaction.on_commit(lambda: _notify(Action.REGISTRATION_REVIEW, updated.node, "submitted", title, url))
+    return updated
+
+
+def registration_accept(
+    *, by: User, scope: Scope, registration: Registration, expected_version: int
+) -> Registration:
+    updated = apply_transition(
+        registration,
+        workflow=workflows.REGISTRATION,
+        to=RegistrationStatus.ACCEPTED,
+        by=by,
+        scope=scope,
+        node=registration.node,
+        expected_version=expected_version,
+    )
+    url = reverse("cycles:registration", kwargs={"pk": updated.pk})
+    title = _("Đăng ký phấn đấu năm %(year)s đã được tiếp nhận") % {"year": updated.cycle.year}
+    transaction.on_commit(lambda: _notify(Action.REGISTER, updated.node, "approved", title, url))
+    return updated
+
+
+def registration_return(
+    *, by: User, scope: Scope, registration: Registration, reason: str, expected_version: int
+) -> Registration:
+    updated = apply_transition(
+        registration,
+        workflow=workflows.REGISTRATION,
+        to=RegistrationStatus.RETURNED,
+        by=by,
+        scope=scope,
+        node=registration.node,
+        reason=reason,
+        expected_version=expected_version,
+        updates={"return_reason": reason.strip()},
+    )
+    url = reverse("cycles:registration", kwargs={"pk": updated.pk})
+    title = _("Đăng ký phấn đấu năm %(year)s bị trả lại") % {"year": updated.cycle.year}
+    transaction.on_commit(lambda: _notify(Action.REGISTER, updated.node, "returned", title, url))
+    return updated
+
+
+# ---- assessment ---------------------------------------------------------------------------------
+
+
+def registration_of(assessment: Assessment) -> Registration | None:
+    return (
+        Registration.objects.filter(cycle=assessment.cycle, node=assessment.node)
+        .select_related("resolution", "plan", "form_document")
+        .first()
+    )
+
+
+def assessment_start(*, by: User, scope: Scope, cycle: Cycle, node: OrgNode) -> Assessment:
+    """The unit's assessment for the cycle, created the first time with the engine's first result."""
+    _require(scope, Action.SELF_ASSESS, node)
+    _check_assessable(node, cycle)
+    with transaction.atomic():
+        assessment, created = Assessment.objects.get_or_create(cycle=cycle, node=node)
+        if created:
+            _refresh_result(assessment)
+            assessment.save()
+            record(actor=by, action=AuditAction.CREATE, obj=assessment, node_path=node.path)
+    return assessment
+
+
+def _refresh_result(assessment: Assessment) -> list[dict[str, str]]:
+    """Re-run the engine and store its result on the row (not saved here)."""
+    evaluation = facts.evaluate(assessment, registration_of(assessment))
+    result = evaluation.result or {}
+    assessment.result = result
+    assessment.recognized = result.get("recognized") if result else None
+    assessment.classification = (result.get("classification") or "") if result else ""
+    totals = ((result.get("qd510") or {}).get("totals") or {}) if result else {}
+    superior = totals.get("superior")
+    assessment.superior_total = Decimal(str(superior)) if superior is not None else None
+    return evaluation.problems
+
+
+SELF_FIELDS = ("unit_facts", "answers", "self_scores", "notes", "evidence")
+
+
+def assessment_save_self(
+    *, by: User, scope: Scope, assessment: Assessment, data: dict[str, Any], expected_version: int
+) -> tuple[Assessment, list[dict[str, str]]]:
+    """Save the self column (checklist answers, points, notes, evidence); returns the engine's
+    problems with the input, if any (the draft is saved anyway so nothing typed is lost)."""
+    _require(scope, Action.SELF_ASSESS, assessment.node)
+    with transaction.atomic():
+        locked: Assessment = _locked(assessment, expected_version)
+        if not locked.self_editable:
+            raise DomainError(_("Bản tự đánh giá đã gửi không sửa được; cần cấp trên trả lại để bổ sung."))
+        _check_evidence(locked, data.get("evidence", {}))
+        before = {f: getattr(locked, f) for f in SELF_FIELDS}
+        for field in SELF_FIELDS:
+            if field in data:
+                setattr(locked, field, data[field])
+        problems = _refresh_result(locked)
+        locked.version += 1
+        locked.save()
+        record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            obj=locked,
+            node_path=locked.node.path,
+            changes=diff(before, {f: getattr(locked, f) for f in SELF_FIELDS}),
+        )
+    return locked, problems
+
+
+def _check_evidence(assessment: Assessment, evidence: dict[str, list[int]]) -> None:
+    ids = {pk for pks in evidence.values() for pk in pks}
+    if not ids:
+        return
+    mine = set(
+        EvidenceDocument.objects.filter(pk__in=ids, node=assessment.node, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    if ids - mine:
+        raise DomainError(_("Có tài liệu minh chứng không thuộc hồ sơ của đơn vị này."))
+
+
+def assessment_submit(*, by: User, scope: Scope, assessment: Assessment, expected_version: int) -> Assessment:
+    """Send the self-assessment up; it is locked until the superior returns it."""
+    problems = facts.evaluate(assessment, registration_of(assessment)).problems
+    if problems:
+        raise DomainError(
+            _("Chưa gửi được, phiếu còn %(n)s lỗi: %(items)s")
+            % {"n": len(problems), "items": "; ".join(p["message"] for p in problems[:5])}
+        )
+    with transaction.atomic():
+        updated = apply_transition(
+            assessment,
+            workflow=workflows.ASSESSMENT,
+            to=AssessmentStatus.SUBMITTED,
+            by=by,
+            scope=scope,
+            node=assessment.node,
+            expected_version=expected_version,
+            updates={"submitted_at": timezone.now(), "return_reason": ""},
+        )
+        AssessmentRound.objects.create(
+            assessment=updated,
+            number=updated.round,
+            submitted_at=updated.submitted_at,
+            submitted_by=by,
+            snapshot={f: getattr(updated, f) for f in (*SELF_FIELDS, "result")},
+        )
+    url = reverse("cycles:assessment", kwargs={"pk": updated.pk})
+    title = _("Bản tự đánh giá năm %(year)s chờ cấp trên chấm") % {"year": updated.cycle.year}
+    transaction.on_commit(lambda: _notify(Action.ASSESSMENT_REVIEW, updated.node, "submitted", title, url))
+    return updated
+
+
+def assessment_review_save(
+    *,
+    by: User,
+    scope: Scope,
+    assessment: Assessment,
+    superior_scores: dict[str, Any],
+    reasons: dict[str, str],
+    expected_version: int,
+) -> tuple[Assessment, list[dict[str, str]]]:
+    """Save the superior column; every point taken off the unit's own score needs a reason."""
+    _require(scope, Action.ASSESSMENT_REVIEW, assessment.node)
+    reasons = {k: v.strip() for k, v in reasons.items() if v and v.strip()}
+    with transaction.atomic():
+        locked: Assessment = _locked(assessment, expected_version)
+        if not locked.review_editable:
+            raise DomainError(_("Chỉ chấm được bản tự đánh giá đang chờ cấp trên chấm."))
+        self_column = _self_column(locked)
+        unexplained = [
+            leaf
+            for leaf, points in superior_scores.items()
+            if points is not None
+            and self_column.get(leaf) is not None
+            and Decimal(str(points)) < Decimal(str(self_column[leaf]))
+            and not reasons.get(leaf)
+        ]
+        if unexplained:
+            raise DomainError(
+                _("Cần ghi lý do trừ điểm cho: %(items)s.") % {"items": ", ".join(sorted(unexplained))}
+            )
+        before = {"superior_scores": locked.superior_scores, "superior_reasons": locked.superior_reasons}
+        locked.superior_scores = {k: v for k, v in superior_scores.items() if v is not None}
+        locked.superior_reasons = reasons
+        problems = _refresh_result(locked)
+        locked.version += 1
+        locked.save()
+        record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            obj=locked,
+            node_path=locked.node.path,
+            changes=diff(before, {"superior_scores": locked.superior_scores, "superior_reasons": reasons}),
+        )
+    return locked, problems
+
+
+def _self_column(assessment: Assessment) -> dict[str, Any]:
+    """The unit's own points per leaf, as the engine saw them (prefills included)."""
+    column: dict[str, Any] = {}
+    for item in (assessment.result.get("qd510") or {}).get("items", []):
+        for leaf in item.get("sub_items") or [item]:
+            column[leaf["id"]] = leaf.get("self")
+    return column
+
+
+def assessment_return(
+    *, by: User, scope: Scope, assessment: Assessment, reason: str, expected_version: int
+) -> Assessment:
+    """Send the assessment back for revision: a new round opens, the old one stays in history."""
+    with transaction.atomic():
+        updated = apply_transition(
+            assessment,
+            workflow=workflows.ASSESSMENT,
+            to=AssessmentStatus.RETURNED,
+            by=by,
+            scope=scope,
+            node=assessment.node,
+            reason=reason,
+            expected_version=expected_version,
+            updates={"return_reason": reason.strip(), "round": assessment.round + 1},
+        )
+        AssessmentRound.objects.filter(assessment=updated, number=updated.round - 1).update(
+            outcome=AssessmentStatus.RETURNED,
+            outcome_at=timezone.now(),
+            outcome_by=by,
+            outcome_reason=reason.strip(),
+        )
+    url = reverse("cycles:assessment", kwargs={"pk": updated.pk})
+    title = _("Bản tự đánh giá năm %(year)s bị trả lại") % {"year": updated.cycle.year}
+    transaction.on_commit(lambda: _notify(Action.SELF_ASSESS, updated.node, "returned", title, url))
+    return updated
+
+
+def assessment_approve(
+    *, by: User, scope: Scope, assessment: Assessment, expected_version: int
+) -> Assessment:
+    """Approve the superior column; the assessment becomes the basis of the decisions."""
+    evaluation = facts.evaluate(assessment, registration_of(assessment))
+    if evaluation.problems:
+        raise DomainError(_("Phiếu còn lỗi, chưa duyệt được."))
+    sheet = facts.sheet_for(assessment.cycle, assessment.node)
+    if sheet is not None:
+        derived = {item.id for item in sheet.items if item.derived_from} | {
+            item.sub_item_id(sub) for item in sheet.items for sub in item.sub_items if sub.derived_from
+        }
+        derived |= set(facts.score_prefills(assessment.cycle, assessment.node, registration_of(assessment)))
+        missing = [
+            leaf
+            for leaf in sheet.leaf_ids()
+            if leaf not in assessment.superior_scores and leaf not in derived
+        ]
+        if missing:
+            raise DomainError(
+                _("Cột cấp trên chấm còn thiếu %(n)s mục: %(items)s.")
+                % {"n": len(missing), "items": ", ".join(missing)}
+            )
+    with transaction.atomic():
+        updated = apply_transition(
+            assessment,
+            workflow=workflows.ASSESSMENT,
+            to=AssessmentStatus.APPROVED,
+            by=by,
+            scope=scope,
+            node=assessment.node,
+            expected_version=expected_version,
+            updates={"approved_at": timezone.now(), "approved_by": by},
+        )
+        AssessmentRound.objects.filter(assessment=updated, number=updated.round).update(
+            outcome=AssessmentStatus.APPROVED, outcome_at=timezone.now(), outcome_by=by
+        )
+    url = reverse("cycles:assessment", kwargs={"pk": updated.pk})
+    title = _("Bản đánh giá năm %(year)s đã được cấp trên duyệt") % {"year": updated.cycle.year}
+    transaction.on_commit(lambda: _notify(Action.SELF_ASSESS, updated.node, "approved", title, url))
+    return updated

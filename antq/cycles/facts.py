@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 

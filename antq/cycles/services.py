@@ -146,7 +146,8 @@ def deadline_override_set(
     if due > latest_allowed:
         raise DomainError(
             _(
-                "Hạn mới (%(due)s) phải sớm hơn hoặc bằng hạn hiện hành %(current)s: cấp dưới chỉ được đặt hạn sớm hơn."
+                "Hạn mới (%(due)s) phải sớm hơn hoặc bằng hạn hiện hành %(current)s: "
+                "cấp dưới chỉ được đặt hạn sớm hơn."
             )
             % {"due": date_format(due, "d/m/Y"), "current": date_format(latest_allowed, "d/m/Y")}
         )
@@ -444,6 +445,7 @@ def assessment_submit(*, by: User, scope: Scope, assessment: Assessment, expecte
             _("Chưa gửi được, phiếu còn %(n)s lỗi: %(items)s")
             % {"n": len(problems), "items": "; ".join(p["message"] for p in problems[:5])}
         )
+    now = timezone.now()
     with transaction.atomic():
         updated = apply_transition(
             assessment,
@@ -453,12 +455,12 @@ def assessment_submit(*, by: User, scope: Scope, assessment: Assessment, expecte
             scope=scope,
             node=assessment.node,
             expected_version=expected_version,
-            updates={"submitted_at": timezone.now(), "return_reason": ""},
+            updates={"submitted_at": now, "return_reason": ""},
         )
         AssessmentRound.objects.create(
             assessment=updated,
             number=updated.round,
-            submitted_at=updated.submitted_at,
+            submitted_at=now,
             submitted_by=by,
             snapshot={f: getattr(updated, f) for f in (*SELF_FIELDS, "result")},
         )

@@ -28,7 +28,8 @@ from antq.org.models import OrgNode
 YEAR = 2026
 # A one-page PDF (what a scanned document is to the register: a real file of a real type).
 PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 )
 
@@ -77,7 +78,7 @@ def _register(user: User, cycle: Cycle, node: OrgNode, day: int, **extra: Any) -
     registration = services.registration_submit(
         by=user, scope=scope, registration=registration, expected_version=registration.version
     )
-    submitted = timezone.make_aware(dt.datetime(YEAR, 2, day, 9, 30))
+    submitted = dt.datetime(YEAR, 2, day, 9, 30, tzinfo=timezone.get_current_timezone())
     Registration.objects.filter(pk=registration.pk).update(submitted_at=submitted, is_late=False)
     registration.refresh_from_db()
     return registration

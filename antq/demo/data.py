@@ -13,10 +13,10 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from antq.accounts.models import Membership
-from antq.criteria.models import FrameworkVersion
-from antq.demo.cycle import load_demo_cycle
 from antq.accounts.roles import Role
 from antq.core.errors import DomainError
+from antq.criteria.models import FrameworkVersion
+from antq.demo.cycle import load_demo_cycle
 from antq.org.admin_units import load_current_admin_units, province_code
 from antq.org.choices import EducationLevel, EnterpriseSize, ManagingAuthority, NodeKind
 from antq.org.models import OrgNode

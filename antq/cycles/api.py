@@ -410,7 +410,8 @@ class RegistrationViewSet(ApiErrorsMixin, viewsets.GenericViewSet):  # type: ign
             )
         else:
             qs = Registration.objects.filter(access.in_subtree_q(scope, Action.VIEW))
-        page = self.paginate_queryset(_filtered(qs, scope, filters))
+        qs = _filtered(qs, scope, filters).select_related("resolution", "plan", "form_document")
+        page = self.paginate_queryset(qs)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:

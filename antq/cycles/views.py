@@ -35,6 +35,7 @@ from antq.cycles.forms import CycleOpenForm, DeadlineForm, RegistrationForm, Ver
 from antq.cycles.models import Assessment, AssessmentRound, Cycle, Registration
 from antq.cycles.sheet import READ, REVIEW, SELF, AssessmentSheet
 from antq.evidence.selectors import evidence_list
+from antq.incidents.selectors import incident_effects
 from antq.org.access import node_for, visible_nodes
 from antq.org.choices import UNIT_KINDS, NodeKind
 from antq.org.eligibility import exclusion_label
@@ -271,12 +272,9 @@ def unit_year(request: AuthedHttpRequest, node: int, year: int) -> HttpResponse:
 
 
 def _incident_effects(node: OrgNode, year: int) -> tuple[list[Any], str]:
+    """The incidents of the node's window and what they cost it (the incident register's reading)."""
     try:
-        from antq.incidents.selectors import incident_effects
-    except ImportError:  # pragma: no cover - the incidents app is optional for this page
-        return [], ""
-    try:
-        return incident_effects(node=node, year=year), ""
+        return list(incident_effects(node=node, year=year)), ""
     except (DomainError, FrameworksNotLoaded) as exc:
         return [], str(exc)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from antq.accounts.models import Membership
-from antq.accounts.roles import ROLE_ACTIONS
+from antq.accounts.roles import ROLE_ACTIONS, Role
 from antq.accounts.scope import Grant, Scope
 from antq.notifications.models import NotificationKind
 from antq.org.models import OrgNode
@@ -118,7 +118,7 @@ def _chunks(values: Sequence[T]) -> Iterator[Sequence[T]]:
 
 
 def _holders(pairs: set[tuple[str, int]]) -> dict[tuple[str, int], list[int]]:
-    """Per (action, node id), the users `users_allowed(action, node)` would return, for many
+    """Per (action, node id), the users `users_allowed(action, node, exclude_roles={admin})` would return, for many
     nodes at once: two queries (per 500 nodes) instead of one per node.
 
     The decision itself is `Scope.allows`, asked one membership at a time, so the daily job and
@@ -131,7 +131,11 @@ def _holders(pairs: set[tuple[str, int]]) -> dict[tuple[str, int], list[int]]:
         nodes.update({n.pk: n for n in OrgNode.objects.filter(pk__in=ids).only("id", "path", "kind")})
     paths = sorted({p for n in nodes.values() for p in [n.path, *n.ancestor_paths()]})
     actions = {action for action, _node_id in pairs}
-    roles = sorted(str(role) for role, allowed in ROLE_ACTIONS.items() if allowed & actions)
+    # Not the system administrators (as in `services.notify_action_holders`): they may act on every
+    # node and would get the whole country's reminders.
+    roles = sorted(
+        str(role) for role, allowed in ROLE_ACTIONS.items() if allowed & actions and role != Role.SYSTEM_ADMIN
+    )
     grants: dict[str, list[tuple[int, Grant]]] = defaultdict(list)
     for chunk in _chunks(paths):
         rows = Membership.objects.filter(

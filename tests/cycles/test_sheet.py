@@ -143,7 +143,8 @@ def test_parsing_gives_the_services_shapes_and_omits_empty_inputs(school_assessm
         (
             "a:TT124.CSGD.1:effective_models_count",
             "hai",
-            "TT124.CSGD.1 · Số mô hình phong trào hoạt động hiệu quả: “hai” không phải là số nguyên không âm.",
+            "TT124.CSGD.1 · Số mô hình phong trào hoạt động hiệu quả: "
+            "“hai” không phải là số nguyên không âm.",
         ),
         ("a:TT124.CSGD.1:effective_models_count", "-1", "không phải là số nguyên không âm"),
         ("s:QD510.CQ.1", "4", "Mục QD510.CQ.1: 4 điểm vượt quá điểm tối đa 3."),

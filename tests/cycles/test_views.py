@@ -409,7 +409,8 @@ def test_preview_names_the_incident_that_fails_a_criterion(client, tree, cycle, 
 def _submitted_school(client, school_officer, school_assessment):  # type: ignore[no-untyped-def]
     """The school fills its whole sheet and sends it up."""
     leaves = [
-        ("QD510.CQ.1", "3"), ("QD510.CQ.2", "3"), ("QD510.CQ.3", "5"), ("QD510.CQ.4.a", "1"), ("QD510.CQ.4.b", "1"),
+        ("QD510.CQ.1", "3"), ("QD510.CQ.2", "3"), ("QD510.CQ.3", "5"), ("QD510.CQ.4.a", "1"),
+        ("QD510.CQ.4.b", "1"),
         ("QD510.CQ.4.c", "1"), ("QD510.CQ.4.d", "2"), ("QD510.CQ.5.a", "2"), ("QD510.CQ.5.b", "2"),
         ("QD510.CQ.5.c", "2"), ("QD510.CQ.5.d", "2"), ("QD510.CQ.5.đ", "2"), ("QD510.CQ.5.e", "2"),
         ("QD510.CQ.5.g", "2"), ("QD510.CQ.6.a", "2"), ("QD510.CQ.6.b", "2"), ("QD510.CQ.7", "10"),

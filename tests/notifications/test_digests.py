@@ -9,9 +9,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from antq.accounts.roles import Action, Role
+from antq.accounts.scope import Scope
 from antq.notifications import mail, reminders, services, tasks
 from antq.notifications.digests import build_digests, due_items
 from antq.notifications.models import Notification, NotificationKind
+from antq.org.models import OrgNode
 from tests import factories as f
 from tests.notifications.helpers import obligation
 
@@ -63,6 +65,45 @@ def test_digests_go_to_the_holders_of_the_action_on_the_node(tree, personas):
     assert personas["inspector"].pk not in by_user
 
 
+def test_the_administrator_gets_no_digest_and_no_event_notification(
+    tree, personas, django_capture_on_commit_callbacks, mailoutbox
+):
+    admin = personas["admin"]
+    # Deadlines for every action on the unit, the commune and the province: a reminder (3 days
+    # ahead) and an overdue notice (1 day late) each, all of which the administrator could act on.
+    obligations = [
+        obligation(node, due=due, action=action, code=f"{action}-{due:%d}")
+        for node in (tree.unit, tree.commune, tree.province)
+        for action in Action
+        for due in (DUE + dt.timedelta(days=3), DUE - dt.timedelta(days=1))
+    ]
+    assert all(Scope.for_user(admin).allows(o.action, OrgNode.objects.get(pk=o.node_id)) for o in obligations)
+    digests = build_digests(obligations, DUE)
+    kinds = {i.kind for d in digests.values() for i in d.items}
+    assert kinds == {NotificationKind.REMINDER, NotificationKind.OVERDUE}
+    assert admin.pk not in digests
+    run = services.send_daily_digests(on=DUE, obligations=obligations)
+    assert run.emails > 0
+    # An event on the unit: the reviewers are told, the administrator (who could review it) is not.
+    with django_capture_on_commit_callbacks(execute=True):
+        told = services.notify_action_holders(
+            action=Action.REGISTRATION_REVIEW,
+            node=tree.unit,
+            kind=NotificationKind.SUBMITTED,
+            title="Tổ dân phố 1 đã nộp đăng ký phấn đấu",
+            body="",
+            url="/cycles/registrations/1/",
+        )
+    assert told == 2
+    submitted = Notification.objects.filter(kind=NotificationKind.SUBMITTED)
+    assert set(submitted.values_list("user", flat=True)) == {
+        personas["province_officer"].pk,
+        personas["commune_police"].pk,
+    }
+    assert not Notification.objects.filter(user=admin).exists()
+    assert mailoutbox and all(m.to != [admin.email] for m in mailoutbox)
+
+
 def test_one_email_per_user_per_day_with_all_items_and_nothing_on_a_second_run(tree, personas, mailoutbox):
     on = dt.date(2026, 4, 2)
     obligations = [
@@ -85,9 +126,8 @@ def test_one_email_per_user_per_day_with_all_items_and_nothing_on_a_second_run(t
     first = services.send_daily_digests(on=on, obligations=obligations)
     police = personas["commune_police"]
     mails = {m.to[0]: m for m in mailoutbox}
-    # admin, province officer (review) + commune police + unit officer
+    # province officer (review) + commune police + unit officer; not the administrator
     assert set(mails) == {
-        personas["admin"].email,
         personas["province_officer"].email,
         police.email,
         personas["unit_officer"].email,
@@ -106,12 +146,13 @@ def test_one_email_per_user_per_day_with_all_items_and_nothing_on_a_second_run(t
         (NotificationKind.REMINDER, tree.commune.path),
     ]
     assert all(n.emailed_at is not None for n in rows)
-    assert first.emails == 4
+    assert first.emails == 3
 
     second = services.send_daily_digests(on=on, obligations=obligations)
     assert (second.created, second.emails) == (0, 0)
-    assert len(mailoutbox) == 4
-    assert Notification.objects.count() == first.created == 7
+    assert len(mailoutbox) == 3
+    # Police 2, province officer 1 (the review), unit officer 1.
+    assert Notification.objects.count() == first.created == 4
 
 
 def test_overdue_notices_repeat_once_a_day(tree, personas, mailoutbox):
@@ -139,11 +180,12 @@ def test_a_new_item_later_the_same_day_is_mailed_alone(tree, personas, mailoutbo
 
 def test_a_failed_send_is_reported_and_retried_by_the_next_run(tree, personas, mailoutbox, monkeypatch):
     on = dt.date(2026, 3, 28)
-    o = [obligation(tree.unit, due=DUE)]
+    # Two recipients: the province officer and the commune police review the unit's registration.
+    o = [obligation(tree.unit, due=DUE, code="review", action=Action.REGISTRATION_REVIEW)]
     real = mail.send_mail
 
     def flaky(subject, message, sender, to, **kwargs):  # type: ignore[no-untyped-def]
-        if to == [personas["admin"].email]:
+        if to == [personas["province_officer"].email]:
             raise OSError("SMTP down")
         return real(subject, message, sender, to, **kwargs)
 
@@ -151,12 +193,16 @@ def test_a_failed_send_is_reported_and_retried_by_the_next_run(tree, personas, m
     first = services.send_daily_digests(on=on, obligations=o)
     # The other recipient still got theirs; the failed one stays unstamped.
     assert (first.emails, first.failed) == (1, 1)
-    assert [m.to for m in mailoutbox] == [[personas["unit_officer"].email]]
-    assert Notification.objects.get(user=personas["admin"]).emailed_at is None
+    assert [m.to for m in mailoutbox] == [[personas["commune_police"].email]]
+    assert Notification.objects.get(user=personas["province_officer"]).emailed_at is None
+    assert Notification.objects.get(user=personas["commune_police"]).emailed_at is not None
     monkeypatch.undo()
     second = services.send_daily_digests(on=on, obligations=o)
     assert (second.created, second.emails, second.failed) == (0, 1, 0)
-    assert sorted(m.to[0] for m in mailoutbox) == [personas["admin"].email, personas["unit_officer"].email]
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        personas["commune_police"].email,
+        personas["province_officer"].email,
+    ]
 
 
 def test_the_digest_costs_a_few_queries_plus_four_per_recipient_and_a_rerun_a_few(
@@ -170,15 +216,15 @@ def test_the_digest_costs_a_few_queries_plus_four_per_recipient_and_a_rerun_a_fe
     obligations = [obligation(u, due=DUE) for u in units]
     on = dt.date(2026, 3, 28)
     # Recipients: 2 queries (nodes, memberships); existing keys, insert, users with unmailed
-    # notices: 1 each; then per user (31: the 30 unit officers and the administrator) a savepoint,
+    # notices: 1 each; then per user (30: the unit officers, not the administrator) a savepoint,
     # the locked select, the stamp and the release.
-    with django_assert_num_queries(5 + 4 * 31):
+    with django_assert_num_queries(5 + 4 * 30):
         run = services.send_daily_digests(on=on, obligations=obligations)
-    assert (run.users, run.created, run.emails) == (31, 60, 31)
+    assert (run.users, run.created, run.emails) == (30, 30, 30)
     # The second run finds every row and nobody to mail: no insert, no per-user work.
     with django_assert_num_queries(4):
         run = services.send_daily_digests(on=on, obligations=obligations)
-    assert (run.users, run.created, run.emails) == (31, 0, 0)
+    assert (run.users, run.created, run.emails) == (30, 0, 0)
 
 
 # --- The command and the task ------------------------------------------------------------------
@@ -190,11 +236,11 @@ def test_the_command_sends_the_days_digests(tree, personas, mailoutbox, monkeypa
     )
     out = io.StringIO()
     call_command("send_reminders", "--date", "2026-03-28", stdout=out)
-    # The unit officer and the administrator (who may do everything everywhere).
-    assert "28/03/2026: 2 người nhận, 2 thông báo mới, 2 thư đã gửi." in out.getvalue()
+    # The unit officer only: not the administrator (who may do everything everywhere).
+    assert "28/03/2026: 1 người nhận, 1 thông báo mới, 1 thư đã gửi." in out.getvalue()
     call_command("send_reminders", "--date", "2026-03-28", stdout=out)
     assert "0 thông báo mới, 0 thư đã gửi." in out.getvalue()
-    assert len(mailoutbox) == 2
+    assert [m.to for m in mailoutbox] == [[personas["unit_officer"].email]]
 
 
 def test_the_command_refuses_a_bad_date(tree):
@@ -221,8 +267,8 @@ def test_the_task_runs_the_same_job(tree, personas, mailoutbox, monkeypatch):
         reminders, "pending_obligations_source", lambda: lambda on: [obligation(tree.unit, due=DUE)]
     )
     result = tasks.send_reminders.enqueue("2026-03-17")
-    assert result.return_value == {"users": 2, "created": 2, "emails": 2, "failed": 0}
-    assert len(mailoutbox) == 2
+    assert result.return_value == {"users": 1, "created": 1, "emails": 1, "failed": 0}
+    assert [m.to for m in mailoutbox] == [[personas["unit_officer"].email]]
 
 
 def test_the_command_reads_the_real_cycle_calendar(tree, personas, mailoutbox):

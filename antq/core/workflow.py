@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 from django.contrib.auth.models import User
@@ -78,8 +79,12 @@ def apply_transition(
     reason: str = "",
     expected_version: int | None = None,
     updates: Mapping[str, Any] | None = None,
+    unaudited: frozenset[str] = frozenset(),
 ) -> M:
-    """Move `obj` to status `to`, with `updates` saved in the same row; audited, atomic."""
+    """Move `obj` to status `to`, with `updates` saved in the same row; audited, atomic.
+
+    `unaudited` names updated fields too bulky for the audit entry (a stored engine result, which
+    is rebuilt from the audited inputs)."""
     updates = dict(updates or {})
     with transaction.atomic():
         locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)  # type: ignore[attr-defined]
@@ -103,7 +108,9 @@ def apply_transition(
             fields.append("updated_at")
         locked.save(update_fields=fields)
         changes: dict[str, Any] = {"status": [current, to]}
-        changes.update({k: [None, _plain(v)] for k, v in updates.items() if k != "version"})
+        changes.update(
+            {k: [None, _plain(v)] for k, v in updates.items() if k != "version" and k not in unaudited}
+        )
         record(
             actor=by,
             action=AuditAction.TRANSITION,
@@ -117,6 +124,8 @@ def apply_transition(
 
 def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, Decimal):
         return str(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from antq.cycles.choices import AssessmentStatus, CycleStatus, RegistrationStatus
 from antq.cycles.models import Assessment, Cycle, DeadlineOverride, Registration
@@ -193,7 +194,9 @@ def pending_obligations(on: dt.date) -> list[Obligation]:
     found: list[Obligation] = []
     for cycle in Cycle.objects.filter(status=CycleStatus.OPEN).select_related("province"):
         overrides = list(DeadlineOverride.objects.filter(cycle=cycle).select_related("node"))
-        by_path = {o.node.path: o for o in overrides}
+        by_path: dict[str, list[DeadlineOverride]] = {}
+        for override in overrides:
+            by_path.setdefault(override.node.path, []).append(override)
         registered = Registration.objects.filter(
             cycle=cycle,
             node=OuterRef("pk"),
@@ -212,7 +215,7 @@ def pending_obligations(on: dt.date) -> list[Obligation]:
             .only("pk", "path", "name", "kind")
         )
         for node in candidates.iterator(chunk_size=2000):
-            mine = [by_path[p] for p in _ancestor_paths(node) if p in by_path]
+            mine = [o for p in _ancestor_paths(node) for o in by_path.get(p, ())]
             for code, done in (("registration", node.registered), ("self_assessment", node.assessed)):  # type: ignore[attr-defined]
                 if done:
                     continue
@@ -225,7 +228,7 @@ def pending_obligations(on: dt.date) -> list[Obligation]:
                         node_path=node.path,
                         node_name=node.name,
                         deadline_code=code,
-                        label=f"{item.label} năm {cycle.year}",
+                        label=_("%(label)s năm %(year)s") % {"label": item.label, "year": cycle.year},
                         due=item.due,
                         action=item.action,
                         remind_days=item.remind_days,

@@ -25,7 +25,7 @@ from antq.criteria.selectors import engine_framework
 from antq.cycles.choices import RegistrationStatus
 from antq.cycles.models import Assessment, Cycle, Registration
 from antq.incidents.selectors import incidents_for_facts
-from antq.org.choices import UNIT_KINDS, EducationLevel, NodeKind
+from antq.org.choices import UNIT_KINDS, EducationLevel, ManagingAuthority, NodeKind
 from antq.org.models import OrgNode, subtree_q
 
 PREFILL_DATA = Path(__file__).with_name("data") / "prefill.yaml"
@@ -116,16 +116,17 @@ def known_facts(cycle: Cycle, node: OrgNode, registration: Registration | None) 
     year = cycle.year
     if registration is not None and registration.status in SENT:
         registered = registration.registered_on
+        # Registering early (from the previous year's window) meets "by Quý I" as well.
         known["registered_in_q1"] = Prefill(
-            _in_q1(registered, year),
+            dt.date(year - 1, 1, 1) <= registered <= dt.date(year, 3, 31),
             _("Đăng ký phấn đấu ngày %(date)s") % {"date": date_format(registered, "d/m/Y")},
         )
-        if registration.resolution is not None:
+        if registration.resolution is not None and registration.resolution.is_active:
             known["resolution_in_q1"] = Prefill(
                 _in_q1(registration.resolution.issue_date, year),
                 _doc_source(_("Nghị quyết"), registration.resolution),
             )
-        if registration.plan is not None:
+        if registration.plan is not None and registration.plan.is_active:
             known["plan_in_q1"] = Prefill(
                 _in_q1(registration.plan.issue_date, year), _doc_source(_("Kế hoạch"), registration.plan)
             )
@@ -142,13 +143,19 @@ def _commune_ratios(cycle: Cycle, commune: OrgNode) -> dict[str, Prefill]:
     """XA.4: the units under the commune that registered, and that are recognized (by decision)."""
     from antq.decisions.selectors import recognized_nodes  # decisions read cycles, not the reverse
 
-    units = OrgNode.objects.filter(subtree_q(commune.path), kind__in=UNIT_KINDS, is_active=True)
+    # TT 124 Điều 5.4: the units "under the commune's authority (or delegated to it)"; units managed
+    # by the province or a ministry are recognized there and do not count for the commune.
+    units = OrgNode.objects.filter(
+        subtree_q(commune.path),
+        kind__in=UNIT_KINDS,
+        is_active=True,
+        managing_authority__in=["", ManagingAuthority.COMMUNE],
+    )
     total = units.count()
     excluded = units.exclude(exclusion_code="").count()
-    registered = Registration.objects.filter(
-        cycle=cycle, node__in=units.filter(exclusion_code=""), status__in=SENT
-    ).count()
-    recognized = recognized_nodes(cycle).filter(subtree_q(commune.path), kind__in=UNIT_KINDS).count()
+    eligible_units = units.filter(exclusion_code="")
+    registered = Registration.objects.filter(cycle=cycle, node__in=eligible_units, status__in=SENT).count()
+    recognized = recognized_nodes(cycle).filter(pk__in=eligible_units.values("pk")).count()
     eligible = total - excluded
     return {
         "child_units_registered": Prefill(
@@ -205,19 +212,22 @@ def unit_facts(node: OrgNode, assessment: Assessment, registration: Registration
 
 
 def merged_answers(assessment: Assessment, found: dict[str, dict[str, Prefill]]) -> dict[str, Any]:
-    """Prefilled checks, overridden by what the officer answered."""
-    answers: dict[str, Any] = {
-        owner: {k: p.value for k, p in checks.items()} for owner, checks in found.items()
-    }
+    """The officer's answers, with the checks the records decide (`data/prefill.yaml`) taken from the
+    records only: a registration date, a resolution's date or the commune's ratios cannot be typed.
+    Where the record does not exist yet, such a check stays unanswered."""
+    from_records = set(prefill_map()["checks"])
+    answers: dict[str, Any] = {}
     for owner, value in assessment.answers.items():
         if isinstance(value, dict):
-            answers.setdefault(owner, {})
-            if isinstance(answers[owner], dict):
-                answers[owner].update(value)
-            else:
-                answers[owner] = value
-        else:
+            kept = {k: v for k, v in value.items() if k not in from_records}
+            if kept:
+                answers[owner] = kept
+        elif not found.get(owner):
             answers[owner] = value
+    for owner, checks in found.items():
+        if not isinstance(answers.get(owner, {}), dict):
+            continue
+        answers.setdefault(owner, {}).update({k: p.value for k, p in checks.items()})
     return answers
 
 
@@ -227,18 +237,21 @@ def fact_sheet(assessment: Assessment, registration: Registration | None = None)
     start, end = window(cycle, node)
     scores: dict[str, Any] = {}
     derived = score_prefills(cycle, node, registration)
+    from_records = set(prefill_map()["scores"])
     for leaf in set(derived) | set(assessment.self_scores) | set(assessment.superior_scores):
         entry: dict[str, Any] = {}
-        self_value = assessment.self_scores.get(leaf, derived[leaf].value if leaf in derived else None)
-        if self_value is not None:
-            entry["self"] = self_value
-        # Points derived from the records count in the superior column too, unless the reviewer
-        # gives another figure (with a reason when it is lower).
-        superior_value = assessment.superior_scores.get(leaf)
-        if superior_value is None and leaf in derived and assessment.superior_scores:
-            superior_value = derived[leaf].value
-        if superior_value is not None:
-            entry["superior"] = superior_value
+        if leaf in from_records:
+            # Points the records decide (item 8: registered, sub-units committed), in both columns;
+            # without the record the item scores nothing.
+            value = derived[leaf].value if leaf in derived else 0
+            entry["self"] = value
+            if assessment.superior_scores:
+                entry["superior"] = value
+        else:
+            if assessment.self_scores.get(leaf) is not None:
+                entry["self"] = assessment.self_scores[leaf]
+            if assessment.superior_scores.get(leaf) is not None:
+                entry["superior"] = assessment.superior_scores[leaf]
         if entry:
             scores[leaf] = entry
     return {

@@ -50,6 +50,14 @@ def _locked(obj: Model, expected_version: int | None) -> Any:
     return locked
 
 
+def _require_open(cycle: Cycle) -> None:
+    """Nothing of a closed year changes any more (its records are the basis of decisions)."""
+    if cycle.status != CycleStatus.OPEN:
+        raise DomainError(
+            _("Kỳ đánh giá năm %(year)s đã kết thúc: hồ sơ không thay đổi được nữa.") % {"year": cycle.year}
+        )
+
+
 def _notify(action: str, node: OrgNode, kind: str, title: str, url: str) -> None:
     from antq.notifications.services import notify_action_holders
 
@@ -134,7 +142,12 @@ def deadline_override_set(
         raise DomainError(_("Chỉ tỉnh hoặc xã thuộc kỳ đánh giá này mới đặt được hạn cho cấp dưới."))
     if code not in DeadlineCode.values:
         raise DomainError(_("Mốc thời gian không hợp lệ."))
-    kinds = [unit_kind] if unit_kind else [k for k in calendar.kinds_below(node)]
+    # A level sets dates for the levels below it, never its own (a commune's recognition deadline
+    # is the province's to set).
+    below = [k for k in calendar.kinds_below(node) if k != node.kind]
+    if unit_kind and unit_kind not in below:
+        raise DomainError(_("Chỉ đặt hạn cho các đơn vị cấp dưới."))
+    kinds = [unit_kind] if unit_kind else below
     inherited = [
         d
         for kind in kinds
@@ -217,8 +230,9 @@ def registration_start(*, by: User, scope: Scope, cycle: Cycle, node: OrgNode) -
     return registration
 
 
+# `registered_on` is not among them: it is the day the registration is first sent (see
+# `registration_submit`), so that "registered in Quý I" cannot be typed.
 REGISTRATION_FIELDS = (
-    "registered_on",
     "has_party_org",
     "commitment_total",
     "commitment_count",
@@ -236,6 +250,7 @@ def registration_save(
     """Save the draft (or returned) registration form."""
     node = registration.node
     _require(scope, Action.REGISTER, node)
+    _require_open(registration.cycle)
     with transaction.atomic():
         locked: Registration = _locked(registration, expected_version)
         if not locked.is_editable:
@@ -268,7 +283,11 @@ def _validate_registration(registration: Registration) -> None:
         problems.append(_("Số đã cam kết không được lớn hơn tổng số."))
     for field in ("resolution", "plan", "form_document"):
         document: EvidenceDocument | None = getattr(registration, field)
-        if document is not None and (document.node_id != registration.node_id or not document.is_active):
+        if document is not None and (
+            document.node_id != registration.node_id
+            or document.year != registration.cycle.year
+            or not document.is_active
+        ):
             problems.append(
                 _("Tài liệu “%(title)s” không thuộc hồ sơ của đơn vị này.") % {"title": document.title}
             )
@@ -296,12 +315,23 @@ def registration_submit(
     *, by: User, scope: Scope, registration: Registration, expected_version: int
 ) -> Registration:
     """Send the registration to the commune police; late ones are accepted but flagged."""
+    _require_open(registration.cycle)
     missing = registration_missing(registration)
     if missing:
         raise DomainError(_("Chưa gửi được, hồ sơ còn thiếu: %(items)s.") % {"items": "; ".join(missing)})
-    today = timezone.localdate()
-    due = calendar.deadline(registration.cycle, registration.node, DeadlineCode.REGISTRATION)
-    late = due is not None and today > due.due
+    updates: dict[str, Any] = {"return_reason": ""}
+    if registration.submitted_at is None:
+        # The first sending is the registration: its day decides "Quý I" and lateness. A resubmission
+        # after a return keeps them (the unit registered on time; the dossier was completed later).
+        today = timezone.localdate()
+        due = calendar.deadline(registration.cycle, registration.node, DeadlineCode.REGISTRATION)
+        updates.update(
+            {
+                "submitted_at": timezone.now(),
+                "registered_on": today,
+                "is_late": due is not None and today > due.due,
+            }
+        )
     updated = apply_transition(
         registration,
         workflow=workflows.REGISTRATION,
@@ -310,7 +340,7 @@ def registration_submit(
         scope=scope,
         node=registration.node,
         expected_version=expected_version,
-        updates={"submitted_at": timezone.now(), "is_late": late, "return_reason": ""},
+        updates=updates,
     )
     url = reverse("cycles:registration", kwargs={"pk": updated.pk})
     title = _("Đăng ký phấn đấu năm %(year)s chờ tiếp nhận") % {"year": updated.cycle.year}
@@ -339,6 +369,7 @@ def registration_accept(
 def registration_return(
     *, by: User, scope: Scope, registration: Registration, reason: str, expected_version: int
 ) -> Registration:
+    _require_open(registration.cycle)
     updated = apply_transition(
         registration,
         workflow=workflows.REGISTRATION,
@@ -380,16 +411,24 @@ def assessment_start(*, by: User, scope: Scope, cycle: Cycle, node: OrgNode) -> 
     return assessment
 
 
+def _result_fields(result: dict[str, Any] | None) -> dict[str, Any]:
+    """The columns an assessment keeps from the engine's result (read by lists and decisions)."""
+    result = result or {}
+    totals = (result.get("qd510") or {}).get("totals") or {}
+    superior = totals.get("superior")
+    return {
+        "result": result,
+        "recognized": result.get("recognized") if result else None,
+        "classification": result.get("classification") or "",
+        "superior_total": Decimal(str(superior)) if superior is not None else None,
+    }
+
+
 def _refresh_result(assessment: Assessment) -> list[dict[str, str]]:
     """Re-run the engine and store its result on the row (not saved here)."""
     evaluation = facts.evaluate(assessment, registration_of(assessment))
-    result = evaluation.result or {}
-    assessment.result = result
-    assessment.recognized = result.get("recognized") if result else None
-    assessment.classification = (result.get("classification") or "") if result else ""
-    totals = ((result.get("qd510") or {}).get("totals") or {}) if result else {}
-    superior = totals.get("superior")
-    assessment.superior_total = Decimal(str(superior)) if superior is not None else None
+    for field, value in _result_fields(evaluation.result).items():
+        setattr(assessment, field, value)
     return evaluation.problems
 
 
@@ -402,6 +441,7 @@ def assessment_save_self(
     """Save the self column (checklist answers, points, notes, evidence); returns the engine's
     problems with the input, if any (the draft is saved anyway so nothing typed is lost)."""
     _require(scope, Action.SELF_ASSESS, assessment.node)
+    _require_open(assessment.cycle)
     with transaction.atomic():
         locked: Assessment = _locked(assessment, expected_version)
         if not locked.self_editable:
@@ -429,9 +469,9 @@ def _check_evidence(assessment: Assessment, evidence: dict[str, list[int]]) -> N
     if not ids:
         return
     mine = set(
-        EvidenceDocument.objects.filter(pk__in=ids, node=assessment.node, is_active=True).values_list(
-            "pk", flat=True
-        )
+        EvidenceDocument.objects.filter(
+            pk__in=ids, node=assessment.node, year=assessment.cycle.year, is_active=True
+        ).values_list("pk", flat=True)
     )
     if ids - mine:
         raise DomainError(_("Có tài liệu minh chứng không thuộc hồ sơ của đơn vị này."))
@@ -439,6 +479,7 @@ def _check_evidence(assessment: Assessment, evidence: dict[str, list[int]]) -> N
 
 def assessment_submit(*, by: User, scope: Scope, assessment: Assessment, expected_version: int) -> Assessment:
     """Send the self-assessment up; it is locked until the superior returns it."""
+    _require_open(assessment.cycle)
     problems = facts.evaluate(assessment, registration_of(assessment)).problems
     if problems:
         raise DomainError(
@@ -481,24 +522,14 @@ def assessment_review_save(
 ) -> tuple[Assessment, list[dict[str, str]]]:
     """Save the superior column; every point taken off the unit's own score needs a reason."""
     _require(scope, Action.ASSESSMENT_REVIEW, assessment.node)
-    reasons = {k: v.strip() for k, v in reasons.items() if v and v.strip()}
+    _require_open(assessment.cycle)
+    reasons = {str(k): str(v).strip() for k, v in reasons.items() if v and str(v).strip()}
+    superior_scores = {str(k): _points(k, v) for k, v in superior_scores.items() if v not in (None, "")}
     with transaction.atomic():
         locked: Assessment = _locked(assessment, expected_version)
         if not locked.review_editable:
             raise DomainError(_("Chỉ chấm được bản tự đánh giá đang chờ cấp trên chấm."))
-        self_column = _self_column(locked)
-        unexplained = [
-            leaf
-            for leaf, points in superior_scores.items()
-            if points is not None
-            and self_column.get(leaf) is not None
-            and Decimal(str(points)) < Decimal(str(self_column[leaf]))
-            and not reasons.get(leaf)
-        ]
-        if unexplained:
-            raise DomainError(
-                _("Cần ghi lý do trừ điểm cho: %(items)s.") % {"items": ", ".join(sorted(unexplained))}
-            )
+        _check_deductions(_self_column(locked), superior_scores, reasons)
         before = {"superior_scores": locked.superior_scores, "superior_reasons": locked.superior_reasons}
         locked.superior_scores = {k: v for k, v in superior_scores.items() if v is not None}
         locked.superior_reasons = reasons
@@ -515,6 +546,33 @@ def assessment_review_save(
     return locked, problems
 
 
+def _points(leaf: Any, value: Any) -> int | float:
+    """A score as a number (the engine checks the maximum); anything else is refused by name."""
+    try:
+        number = Decimal(str(value))
+    except (ArithmeticError, ValueError):
+        number = Decimal("NaN")
+    if not number.is_finite() or number < 0 or isinstance(value, bool):
+        raise DomainError(_("Điểm mục %(item)s không hợp lệ: “%(value)s”.") % {"item": leaf, "value": value})
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _check_deductions(self_column: dict[str, Any], superior: dict[str, Any], reasons: dict[str, str]) -> None:
+    """Every point the superior takes off the unit's own score needs a reason."""
+    unexplained = [
+        leaf
+        for leaf, points in superior.items()
+        if points is not None
+        and self_column.get(leaf) is not None
+        and Decimal(str(points)) < Decimal(str(self_column[leaf]))
+        and not reasons.get(leaf)
+    ]
+    if unexplained:
+        raise DomainError(
+            _("Cần ghi lý do trừ điểm cho: %(items)s.") % {"items": ", ".join(sorted(unexplained))}
+        )
+
+
 def _self_column(assessment: Assessment) -> dict[str, Any]:
     """The unit's own points per leaf, as the engine saw them (prefills included)."""
     column: dict[str, Any] = {}
@@ -528,6 +586,7 @@ def assessment_return(
     *, by: User, scope: Scope, assessment: Assessment, reason: str, expected_version: int
 ) -> Assessment:
     """Send the assessment back for revision: a new round opens, the old one stays in history."""
+    _require_open(assessment.cycle)
     with transaction.atomic():
         updated = apply_transition(
             assessment,
@@ -555,9 +614,14 @@ def assessment_return(
 def assessment_approve(
     *, by: User, scope: Scope, assessment: Assessment, expected_version: int
 ) -> Assessment:
-    """Approve the superior column; the assessment becomes the basis of the decisions."""
+    """Approve the superior column; the assessment becomes the basis of the decisions.
+
+    The engine runs again here, on the records as they are now (an incident recorded since the last
+    save counts), and its result is what the approval stores."""
+    _require_open(assessment.cycle)
+    _check_deductions(_self_column(assessment), assessment.superior_scores, assessment.superior_reasons)
     evaluation = facts.evaluate(assessment, registration_of(assessment))
-    if evaluation.problems:
+    if evaluation.problems or evaluation.result is None:
         raise DomainError(_("Phiếu còn lỗi, chưa duyệt được."))
     sheet = facts.sheet_for(assessment.cycle, assessment.node)
     if sheet is not None:
@@ -584,7 +648,8 @@ def assessment_approve(
             scope=scope,
             node=assessment.node,
             expected_version=expected_version,
-            updates={"approved_at": timezone.now(), "approved_by": by},
+            updates={"approved_at": timezone.now(), "approved_by": by, **_result_fields(evaluation.result)},
+            unaudited=frozenset({"result"}),
         )
         AssessmentRound.objects.filter(assessment=updated, number=updated.round).update(
             outcome=AssessmentStatus.APPROVED, outcome_at=timezone.now(), outcome_by=by

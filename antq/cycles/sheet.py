@@ -280,7 +280,7 @@ class AssessmentSheet:
             return []
         stored = self.assessment.answers or {}
         results = {c["id"]: c for c in (self.result.get("tt124") or {}).get("criteria", [])}
-        incidents = list(self.result.get("incidents") or [])
+        incidents = {inc.get("index"): inc for inc in self.result.get("incidents") or []}
         sections = []
         for criterion in self.criteria.criteria:
             blocks = []
@@ -290,7 +290,7 @@ class AssessmentSheet:
                 owner = criterion.sub_item_id(sub)
                 blocks.append(self._block(owner, sub.text_vi, sub.checks, sub.incidents, stored))
             result = results.get(criterion.id)
-            linked = [incidents[i] for i in (result or {}).get("incidents", []) if 0 <= i < len(incidents)]
+            linked = [incidents[i] for i in (result or {}).get("incidents", []) if i in incidents]
             note_name, evidence_name = f"note:{criterion.id}", f"ev:{criterion.id}"
             sections.append(
                 Section(

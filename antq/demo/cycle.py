@@ -57,7 +57,6 @@ def _register(user: User, cycle: Cycle, node: OrgNode, day: int, **extra: Any) -
     issued = dt.date(YEAR, 2, day)
     total = node.people_count if node.kind == NodeKind.RESIDENTIAL_AREA else (node.subunit_count or 5)
     data: dict[str, Any] = {
-        "registered_on": issued,
         "has_party_org": True,
         "commitment_total": total or 50,
         "commitment_count": total or 50,
@@ -79,7 +78,9 @@ def _register(user: User, cycle: Cycle, node: OrgNode, day: int, **extra: Any) -
         by=user, scope=scope, registration=registration, expected_version=registration.version
     )
     submitted = dt.datetime(YEAR, 2, day, 9, 30, tzinfo=timezone.get_current_timezone())
-    Registration.objects.filter(pk=registration.pk).update(submitted_at=submitted, is_late=False)
+    Registration.objects.filter(pk=registration.pk).update(
+        submitted_at=submitted, registered_on=submitted.date(), is_late=False
+    )
     registration.refresh_from_db()
     return registration
 
@@ -139,12 +140,105 @@ def load_demo_cycle(*, province: OrgNode, commune: OrgNode, users: dict[str, Use
                 "source": "police",
             },
         )
-    home = units[0] if units else None
-    if home is not None:
-        services.assessment_start(
-            by=users["donvi.canbo"], scope=Scope.for_user(users["donvi.canbo"]), cycle=cycle, node=home
+    # Assessments: the home residential area is still a draft (the demo unit officer's work); a
+    # second one was sent and waits for the commune police; the school was approved.
+    for n, unit in enumerate(units[:5]):
+        if n in {2, 3}:  # registration returned / waiting: no assessment yet
+            continue
+        who = users["donvi.canbo"] if n == 0 else _unit_user(unit)
+        who_scope = Scope.for_user(who)
+        assessment = services.assessment_start(by=who, scope=who_scope, cycle=cycle, node=unit)
+        if n == 0:
+            continue
+        data = {"answers": ANSWERS.get(unit.kind, {}), "unit_facts": UNIT_FACTS, "self_scores": _full(unit)}
+        assessment, _problems = services.assessment_save_self(
+            by=who, scope=who_scope, assessment=assessment, data=data, expected_version=assessment.version
         )
+        assessment = services.assessment_submit(
+            by=who, scope=who_scope, assessment=assessment, expected_version=assessment.version
+        )
+        if n == 4:
+            assessment, _problems = services.assessment_review_save(
+                by=police,
+                scope=police_scope,
+                assessment=assessment,
+                superior_scores=_full(unit),
+                reasons={},
+                expected_version=assessment.version,
+            )
+            services.assessment_approve(
+                by=police, scope=police_scope, assessment=assessment, expected_version=assessment.version
+            )
     return cycle
+
+
+UNIT_FACTS = {"has_guard_force": True, "eligible_for_emulation": True}
+_RULES_CQ = [
+    "bao_ve_co_quan",
+    "bi_mat_nha_nuoc",
+    "chinh_tri_noi_bo",
+    "an_toan_lao_dong",
+    "phong_chong_chay_no",
+]
+ANSWERS: dict[str, dict[str, Any]] = {
+    NodeKind.RESIDENTIAL_AREA: {
+        "TT124.KDC.2": {"implemented_policies": True},
+        "TT124.KDC.4.a": {"crime_vice_violation_count": {"current": 2, "previous_year": 4}},
+        "TT124.KDC.4.c": {"subject_management_effective": True},
+        "TT124.KDC.5": {
+            "grassroots_force_rating": "hoan_thanh_tot_nhiem_vu",
+            "grassroots_force_disciplined_count": 0,
+        },
+    },
+    NodeKind.AGENCY: {
+        "TT124.CQDN.1": {
+            "internal_rules_present": [*_RULES_CQ, "bao_ve_moi_truong"],
+            "staff_briefed_ratio": {"met": 30, "total": 30},
+            "effective_models_count": 1,
+        },
+        "TT124.CQDN.2": {"implemented_policies_and_coordination": True},
+        "TT124.CQDN.4": {
+            "guard_force_rating": "hoan_thanh_tot_nhiem_vu",
+            "guard_force_disciplined_warning_or_above": 0,
+        },
+        "TT124.CQDN.5": {
+            "subunits_good_ratio": {"met": 5, "total": 5},
+            "subunits_disciplined_warning_or_above": 0,
+        },
+    },
+    NodeKind.SCHOOL: {
+        "TT124.CSGD.1": {
+            "internal_rules_present": [
+                "bao_ve_co_so_giao_duc",
+                "chinh_tri_noi_bo",
+                "quan_ly_giao_duc_nguoi_hoc",
+                "phong_chong_chay_no",
+            ],
+            "members_briefed_ratio": {"met": 640, "total": 640},
+            "effective_models_count": 1,
+        },
+        "TT124.CSGD.2": {"implemented_policies_and_coordination": True, "parent_board_coordination": True},
+        "TT124.CSGD.5": {
+            "guard_force_rating": "hoan_thanh_tot_nhiem_vu",
+            "guard_force_disciplined_warning_or_above": 0,
+        },
+        "TT124.CSGD.6": {
+            "subunits_good_ratio": {"met": 6, "total": 7},
+            "subunits_disciplined_warning_or_above": 0,
+        },
+    },
+}
+
+
+def _full(unit: OrgNode) -> dict[str, int]:
+    """A good year's points on the agency/enterprise/school sheet (none for a residential area)."""
+    if unit.kind == NodeKind.RESIDENTIAL_AREA:
+        return {}
+    points = {"QD510.CQ.1": 3, "QD510.CQ.2": 3, "QD510.CQ.3": 4, "QD510.CQ.7": 8, "QD510.CQ.9": 0}
+    points.update({f"QD510.CQ.4.{x}": 1 for x in "abc"} | {"QD510.CQ.4.d": 2})
+    points.update({f"QD510.CQ.5.{x}": 2 for x in ["a", "b", "c", "d", "đ", "e", "g"]})
+    points.update({"QD510.CQ.6.a": 2, "QD510.CQ.6.b": 2})
+    return points
 
 
 def _unit_user(unit: OrgNode) -> User:

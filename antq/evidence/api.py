@@ -79,12 +79,12 @@ DOWNLOAD = {
         responses={200: s.EvidenceSerializer, **ERRORS, **CONFLICT},
     ),
     links=extend_schema(
-        summary=gettext_lazy("Đặt các tiêu chí tài liệu làm minh chứng"),
+        summary=gettext_lazy("Đặt các tiêu chí tài liệu làm minh chứng (bắt buộc gửi version)"),
         request=s.EvidenceLinksSerializer,
         responses={200: s.EvidenceSerializer, **ERRORS, **CONFLICT},
     ),
     withdraw=extend_schema(
-        summary=gettext_lazy("Thu hồi tài liệu (không xoá)"),
+        summary=gettext_lazy("Thu hồi tài liệu, không xoá (bắt buộc gửi version)"),
         request=s.EvidenceWithdrawSerializer,
         responses={200: s.EvidenceSerializer, **ERRORS, **CONFLICT},
     ),
@@ -171,7 +171,7 @@ class EvidenceViewSet(ApiErrorsMixin, viewsets.GenericViewSet):  # type: ignore[
             scope=scope,
             document=document,
             criterion_ids=payload.validated_data["criterion_ids"],
-            expected_version=payload.validated_data.get("version"),
+            expected_version=payload.validated_data["version"],
         )
         return self._represent(document)
 
@@ -187,7 +187,7 @@ class EvidenceViewSet(ApiErrorsMixin, viewsets.GenericViewSet):  # type: ignore[
             scope=scope,
             document=document,
             reason=payload.validated_data["reason"],
-            expected_version=payload.validated_data.get("version"),
+            expected_version=payload.validated_data["version"],
         )
         return self._represent(document)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from antq.accounts.roles import Action
@@ -88,6 +88,74 @@ def evidence_of_type(*, node: OrgNode, year: int, doc_type: str) -> QuerySet[Evi
     return EvidenceDocument.objects.filter(node=node, year=year, doc_type=doc_type, is_active=True).order_by(
         "issue_date", "id"
     )
+
+
+def evidence_usable(*, node: OrgNode, year: int) -> QuerySet[EvidenceDocument]:
+    """Documents a record of `node`'s `year` may cite: in force, of that node and of that year (a
+    document filed for another year, or withdrawn, is not). By date. No scope, as
+    `evidence_by_criterion`: the caller has already reached `node` through its access getter."""
+    return EvidenceDocument.objects.filter(node=node, year=year, is_active=True).order_by("issue_date", "id")
+
+
+def evidence_in_use(document: EvidenceDocument) -> str:
+    """Why the document can no longer change ("" if it can): a registration or an assessment that
+    cites it has been sent (any status but draft or returned), so its facts are part of what was
+    sent. Names the record and its status, in Vietnamese. Two queries: the registrations citing the
+    document (indexed foreign keys), and the node's assessments (one per cycle), read in Python."""
+    # cycles imports evidence at import time, never the reverse (docs/architecture.md).
+    from antq.cycles.choices import AssessmentStatus, RegistrationStatus
+    from antq.cycles.models import Assessment, Registration
+
+    fields = ("resolution", "plan", "form_document")
+    registration = (
+        Registration.objects.filter(
+            Q(resolution_id=document.pk) | Q(plan_id=document.pk) | Q(form_document_id=document.pk)
+        )
+        .exclude(status__in=[RegistrationStatus.DRAFT, RegistrationStatus.RETURNED])
+        .select_related("cycle", "node")
+        .order_by("cycle__year", "pk")
+        .first()
+    )
+    if registration is not None:
+        role = next(
+            str(Registration._meta.get_field(name).verbose_name)
+            for name in fields
+            if getattr(registration, f"{name}_id") == document.pk
+        )
+        return _(
+            "Tài liệu là %(role)s trong bản đăng ký phấn đấu năm %(year)s của %(node)s, đang ở trạng thái "
+            "“%(status)s”: không sửa thông tin, đổi tiêu chí hay thu hồi được. Cần trả lại bản đăng ký "
+            "trước khi thay đổi tài liệu."
+        ) % {
+            "role": role,
+            "year": registration.cycle.year,
+            "node": registration.node.name,
+            "status": RegistrationStatus(registration.status).label,
+        }
+    assessments = (
+        Assessment.objects.filter(node_id=document.node_id)
+        .exclude(status__in=[AssessmentStatus.DRAFT, AssessmentStatus.RETURNED])
+        .select_related("cycle", "node")
+        .order_by("cycle__year", "pk")
+    )
+    for assessment in assessments:
+        cited = sorted(
+            str(item_id)
+            for item_id, document_ids in (assessment.evidence or {}).items()
+            if isinstance(document_ids, list | tuple) and str(document.pk) in {str(i) for i in document_ids}
+        )
+        if cited:
+            return _(
+                "Tài liệu là minh chứng (%(ids)s) trong bản đánh giá năm %(year)s của %(node)s, đang ở "
+                "trạng thái “%(status)s”: không sửa thông tin, đổi tiêu chí hay thu hồi được. Cần trả lại "
+                "bản đánh giá trước khi thay đổi tài liệu."
+            ) % {
+                "ids": ", ".join(cited),
+                "year": assessment.cycle.year,
+                "node": assessment.node.name,
+                "status": AssessmentStatus(assessment.status).label,
+            }
+    return ""
 
 
 @dataclass(frozen=True)

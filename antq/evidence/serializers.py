@@ -136,9 +136,9 @@ class EvidenceLinksSerializer(serializers.Serializer):  # type: ignore[type-arg]
             "Toàn bộ danh sách mã tiêu chí sau khi sửa; danh sách rỗng (hoặc bỏ trống) là bỏ mọi liên kết."
         ),
     )
-    version = serializers.IntegerField(min_value=1, required=False)
+    version = serializers.IntegerField(min_value=1, help_text=_("Phiên bản bạn đã đọc (chống ghi đè)."))
 
 
 class EvidenceWithdrawSerializer(serializers.Serializer):  # type: ignore[type-arg]
     reason = serializers.CharField(max_length=500, help_text=_("Lý do thu hồi (ghi vào nhật ký)."))
-    version = serializers.IntegerField(min_value=1, required=False)
+    version = serializers.IntegerField(min_value=1, help_text=_("Phiên bản bạn đã đọc (chống ghi đè)."))

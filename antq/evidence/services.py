@@ -27,6 +27,7 @@ from antq.core.errors import ConcurrentEditError, DomainError
 from antq.evidence.criteria import Catalogue, catalogue_for
 from antq.evidence.files import check_upload
 from antq.evidence.models import AUDITED_FIELDS, MAX_YEAR, MIN_YEAR, EvidenceDocument, EvidenceLink
+from antq.evidence.selectors import evidence_in_use
 from antq.evidence.storage import evidence_storage
 from antq.org.choices import UNIT_KINDS, NodeKind
 from antq.org.models import OrgNode
@@ -150,11 +151,11 @@ def evidence_create(
     return document
 
 
-def _locked(document: EvidenceDocument, expected_version: int | None) -> EvidenceDocument:
+def _locked(document: EvidenceDocument, expected_version: int) -> EvidenceDocument:
     locked = (
         EvidenceDocument.objects.select_for_update(of=("self",)).select_related("node").get(pk=document.pk)
     )
-    if expected_version is not None and locked.version != expected_version:
+    if locked.version != expected_version:
         raise _stale()
     return locked
 
@@ -162,6 +163,15 @@ def _locked(document: EvidenceDocument, expected_version: int | None) -> Evidenc
 def _require_active(document: EvidenceDocument) -> None:
     if not document.is_active:
         raise DomainError(_("Tài liệu đã bị thu hồi, không thay đổi được."))
+
+
+def _require_unsent(document: EvidenceDocument) -> None:
+    """A document cited by a registration or an assessment that has been sent is part of what was
+    sent: its facts (the resolution's date decides "Quý I"), its criteria and its being in force
+    stay as they were until the record is returned."""
+    reason = evidence_in_use(document)
+    if reason:
+        raise DomainError(reason)
 
 
 @transaction.atomic
@@ -185,6 +195,7 @@ def evidence_update(
     changes = diff(before, locked.snapshot())
     if not changes:
         return locked
+    _require_unsent(locked)
     locked.version += 1
     locked.save(update_fields=[*fields, "version", "updated_at"])
     record(actor=by, action=AuditAction.UPDATE, obj=locked, node_path=locked.node.path, changes=changes)
@@ -198,9 +209,10 @@ def evidence_link(
     scope: Scope,
     document: EvidenceDocument,
     criterion_ids: Iterable[str],
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> EvidenceDocument:
-    """Set the criteria the document supports (the same document may serve several criteria)."""
+    """Set the criteria the document supports (the same document may serve several criteria);
+    refused on a stale version, or while a sent registration or assessment cites the document."""
     _require_manage(scope, document.node)
     locked = _locked(document, expected_version)
     _require_active(locked)
@@ -208,6 +220,7 @@ def evidence_link(
     old = sorted(EvidenceLink.objects.filter(document=locked).values_list("criterion_id", flat=True))
     if set(new) == set(old):
         return locked
+    _require_unsent(locked)
     EvidenceLink.objects.filter(document=locked).exclude(criterion_id__in=new).delete()
     EvidenceLink.objects.bulk_create(
         EvidenceLink(document=locked, criterion_id=i) for i in new if i not in set(old)
@@ -231,15 +244,17 @@ def evidence_withdraw(
     scope: Scope,
     document: EvidenceDocument,
     reason: str,
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> EvidenceDocument:
-    """Withdraw a document (it is kept, with its file, for the records that point at it)."""
+    """Withdraw a document (it is kept, with its file, for the records that point at it); refused on
+    a stale version, or while a sent registration or assessment cites the document."""
     _require_manage(scope, document.node)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Cần nêu lý do thu hồi."))
     locked = _locked(document, expected_version)
     _require_active(locked)
+    _require_unsent(locked)
     locked.is_active = False
     locked.withdrawn_reason = reason[:500]
     locked.withdrawn_at = timezone.now()

@@ -29,7 +29,7 @@ from antq.evidence.criteria import Catalogue, catalogue_for
 from antq.evidence.downloads import file_response
 from antq.evidence.forms import EvidenceEditForm, EvidenceFilterForm, EvidenceLinksForm, EvidenceUploadForm
 from antq.evidence.models import MAX_YEAR, MIN_YEAR, EvidenceDocument
-from antq.evidence.selectors import evidence_list, evidence_warnings
+from antq.evidence.selectors import evidence_in_use, evidence_list, evidence_warnings
 from antq.evidence.services import EVIDENCE_NODE_KINDS
 
 ACTIVE_MENU = "evidence"
@@ -149,7 +149,10 @@ def evidence_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     document = evidence_for(scope, pk)
     prefetch_related_objects([document], "links")
     catalogue = catalogue_for(document.node, document.year)
-    can_manage = scope.allows(Action.EVIDENCE_MANAGE, document.node) and document.is_active
+    may_manage = scope.allows(Action.EVIDENCE_MANAGE, document.node) and document.is_active
+    # Cited by a sent registration or assessment: shown why, and nothing offered that would be refused.
+    in_use = evidence_in_use(document) if may_manage else ""
+    can_manage = may_manage and not in_use
     linked = [link.criterion_id for link in document.links.all()]
     context = {
         "document": document,
@@ -158,6 +161,7 @@ def evidence_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "catalogue": catalogue,
         "warnings": evidence_warnings(document, catalogue=catalogue),
         "can_manage": can_manage,
+        "in_use": in_use,
         "links_form": EvidenceLinksForm(
             initial={"criterion_ids": linked, "version": document.version}, catalogue=catalogue
         )
@@ -178,6 +182,10 @@ def evidence_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     document = evidence_for(scope, pk, Action.EVIDENCE_MANAGE)
     if not document.is_active:
         messages.error(request, _("Tài liệu đã bị thu hồi, không thay đổi được."))
+        return redirect("evidence:detail", document.pk)
+    in_use = evidence_in_use(document)
+    if in_use:
+        messages.error(request, in_use)
         return redirect("evidence:detail", document.pk)
     initial = {**document.snapshot(), "issue_date": document.issue_date, "version": document.version}
     form = EvidenceEditForm(request.POST or None, initial=initial)

@@ -365,8 +365,9 @@ def test_the_assessment_is_prefilled_from_the_registration_with_its_source(
     cycle, agency, officer = _registered_agency(tree, province_officer, commune_police)
     assessment = services.assessment_start(by=officer, scope=scope(officer), cycle=cycle, node=agency)
     found = facts.prefills(cycle, agency, services.registration_of(assessment))
+    # Registered today (November of the year before): early counts as "by Quý I".
     assert found["TT124.CQDN.1"]["registration_in_q1"].value is True
-    assert "10/02/2027" in found["TT124.CQDN.1"]["registration_in_q1"].source
+    assert "Đăng ký phấn đấu ngày" in found["TT124.CQDN.1"]["registration_in_q1"].source
     assert found["TT124.CQDN.1"]["party_resolution_in_q1"].value is True
     assert "Nghị quyết 01/KH" in found["TT124.CQDN.1"]["party_resolution_in_q1"].source
     scores = facts.score_prefills(cycle, agency, services.registration_of(assessment))
@@ -563,3 +564,213 @@ def test_pending_obligations_list_units_not_yet_registered(tree, province_office
     )
     pending = calendar.pending_obligations(dt.date(2027, 3, 17))
     assert (tree.unit.pk, "registration") not in {(o.node_id, o.deadline_code) for o in pending}
+
+
+# ---- regressions from the review ----------------------------------------------------------------
+
+
+def test_approval_stores_the_result_of_the_records_as_they_are_now(tree, province_officer, commune_police):
+    _, agency, officer, assessment = _self_assessed(tree, province_officer, commune_police)
+    assessment = services.assessment_submit(
+        by=officer, scope=scope(officer), assessment=assessment, expected_version=assessment.version
+    )
+    assessment, _ = services.assessment_review_save(
+        by=commune_police,
+        scope=scope(commune_police),
+        assessment=assessment,
+        superior_scores=SELF_SCORES,
+        reasons={},
+        expected_version=assessment.version,
+    )
+    assert assessment.recognized is True
+    incident_record(
+        by=commune_police,
+        scope=scope(commune_police),
+        node=agency,
+        data={
+            "incident_type": "INC_ILLEGAL_STRIKE",
+            "occurred_on": dt.date(2026, 11, 20),
+            "place": "Xưởng 2",
+            "summary": "Ngừng việc",
+            "force_majeure": False,
+            "timely_handled": False,
+            "source": "police",
+        },
+    )
+    assessment = services.assessment_approve(
+        by=commune_police,
+        scope=scope(commune_police),
+        assessment=assessment,
+        expected_version=assessment.version,
+    )
+    assert assessment.recognized is False
+    assessment.refresh_from_db()
+    assert assessment.recognized is False
+
+
+def test_facts_from_the_records_cannot_be_typed(tree, province_officer, commune_police):
+    cycle = open_cycle(province_officer, tree.province, year=2027)
+    assessment = services.assessment_start(
+        by=commune_police, scope=scope(commune_police), cycle=cycle, node=tree.commune
+    )
+    assessment, _ = services.assessment_save_self(
+        by=commune_police,
+        scope=scope(commune_police),
+        assessment=assessment,
+        data={
+            "answers": {
+                "TT124.XA.1": {"registration_in_q1": True},
+                "TT124.XA.4": {
+                    "child_units_registered_ratio": {"met": 2, "total": 2},
+                    "child_units_recognized_ratio": {"met": 2, "total": 2},
+                },
+            }
+        },
+        expected_version=assessment.version,
+    )
+    sheet = facts.fact_sheet(assessment, services.registration_of(assessment))
+    # No registration of the commune: the check stays unanswered; the ratios are the records' (0 of 2).
+    assert "registration_in_q1" not in sheet["answers"].get("TT124.XA.1", {})
+    assert sheet["answers"]["TT124.XA.4"]["child_units_registered_ratio"]["met"] == 0
+    assert sheet["answers"]["TT124.XA.4"]["child_units_registered_ratio"]["total"] == 2
+
+
+def test_units_managed_by_the_province_do_not_count_for_the_commune(tree, province_officer):
+    cycle = open_cycle(province_officer, tree.province, year=2027)
+    f.unit(tree.commune, "Chi cục Thuế", "X21583-CQ09", kind=NodeKind.AGENCY, managing_authority="province")
+    known = facts.known_facts(cycle, tree.commune, None)
+    assert known["child_units_registered"].value["total"] == 2  # the residential area and the school
+
+
+def test_a_resubmission_keeps_the_first_registration_day(
+    tree, province_officer, unit_officer, commune_police
+):
+    cycle = open_cycle(province_officer, tree.province, year=2027)
+    registration = complete_registration(unit_officer, cycle, tree.unit)
+    registration = services.registration_submit(
+        by=unit_officer,
+        scope=scope(unit_officer),
+        registration=registration,
+        expected_version=registration.version,
+    )
+    first_day, first_late = registration.registered_on, registration.is_late
+    registration = services.registration_return(
+        by=commune_police,
+        scope=scope(commune_police),
+        registration=registration,
+        reason="Bổ sung",
+        expected_version=registration.version,
+    )
+    registration = services.registration_submit(
+        by=unit_officer,
+        scope=scope(unit_officer),
+        registration=registration,
+        expected_version=registration.version,
+    )
+    assert (registration.registered_on, registration.is_late) == (first_day, first_late)
+
+
+def test_approval_rechecks_deductions_against_the_resubmitted_column(tree, province_officer, commune_police):
+    _, _, officer, assessment = _self_assessed(tree, province_officer, commune_police)
+    police = scope(commune_police)
+    assessment = services.assessment_submit(
+        by=officer, scope=scope(officer), assessment=assessment, expected_version=assessment.version
+    )
+    assessment, _ = services.assessment_review_save(
+        by=commune_police,
+        scope=police,
+        assessment=assessment,
+        superior_scores={**SELF_SCORES, "QD510.CQ.7": 5},
+        reasons={"QD510.CQ.7": "Mô hình chưa hiệu quả"},
+        expected_version=assessment.version,
+    )
+    assessment = services.assessment_return(
+        by=commune_police,
+        scope=police,
+        assessment=assessment,
+        reason="Bổ sung",
+        expected_version=assessment.version,
+    )
+    assessment, _ = services.assessment_save_self(
+        by=officer,
+        scope=scope(officer),
+        assessment=assessment,
+        data={"self_scores": {**SELF_SCORES, "QD510.CQ.3": 5, "QD510.CQ.1": 3}},
+        expected_version=assessment.version,
+    )
+    # The reviewer had 3 for item 1 (as the unit then); lower it now without a reason and approve.
+    type(assessment).objects.filter(pk=assessment.pk).update(
+        superior_scores={**SELF_SCORES, "QD510.CQ.7": 5, "QD510.CQ.1": 1}
+    )
+    assessment.refresh_from_db()
+    assessment = services.assessment_submit(
+        by=officer, scope=scope(officer), assessment=assessment, expected_version=assessment.version
+    )
+    with pytest.raises(DomainError, match="QD510.CQ.1"):
+        services.assessment_approve(
+            by=commune_police, scope=police, assessment=assessment, expected_version=assessment.version
+        )
+
+
+def test_a_score_that_is_not_a_number_is_refused_by_name(tree, province_officer, commune_police):
+    _, _, officer, assessment = _self_assessed(tree, province_officer, commune_police)
+    assessment = services.assessment_submit(
+        by=officer, scope=scope(officer), assessment=assessment, expected_version=assessment.version
+    )
+    with pytest.raises(DomainError, match="QD510.CQ.1"):
+        services.assessment_review_save(
+            by=commune_police,
+            scope=scope(commune_police),
+            assessment=assessment,
+            superior_scores={"QD510.CQ.1": "abc"},
+            reasons={},
+            expected_version=assessment.version,
+        )
+
+
+def test_a_closed_cycle_changes_no_more(tree, province_officer, unit_officer):
+    cycle = open_cycle(province_officer, tree.province, year=2027)
+    registration = complete_registration(unit_officer, cycle, tree.unit)
+    services.cycle_close(
+        by=province_officer, scope=scope(province_officer), cycle=cycle, reason="Tổng kết năm"
+    )
+    registration.cycle.refresh_from_db()
+    with pytest.raises(DomainError, match="đã kết thúc"):
+        services.registration_submit(
+            by=unit_officer,
+            scope=scope(unit_officer),
+            registration=registration,
+            expected_version=registration.version,
+        )
+
+
+def test_a_commune_sets_dates_for_its_units_not_for_itself(tree, province_officer, commune_police):
+    cycle = open_cycle(province_officer, tree.province)
+    with pytest.raises(DomainError, match="cấp dưới"):
+        services.deadline_override_set(
+            by=commune_police,
+            scope=scope(commune_police),
+            cycle=cycle,
+            node=tree.commune,
+            code="recognition",
+            unit_kind=NodeKind.COMMUNE,
+            due=dt.date(2026, 11, 10),
+            reason="x",
+        )
+
+
+def test_reminders_use_every_override_of_a_node(tree, province_officer, commune_police):
+    cycle = open_cycle(province_officer, tree.province, year=2027)
+    for code, due in (("registration", dt.date(2027, 3, 1)), ("self_assessment", dt.date(2027, 10, 20))):
+        services.deadline_override_set(
+            by=commune_police,
+            scope=scope(commune_police),
+            cycle=cycle,
+            node=tree.commune,
+            code=code,
+            due=due,
+            reason="Kế hoạch 12/KH-CAX",
+        )
+    pending = {(o.node_id, o.deadline_code): o.due for o in calendar.pending_obligations(dt.date(2027, 2, 1))}
+    assert pending[(tree.unit.pk, "registration")] == dt.date(2027, 3, 1)
+    assert pending[(tree.unit.pk, "self_assessment")] == dt.date(2027, 10, 20)

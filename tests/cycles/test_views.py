@@ -386,7 +386,7 @@ def test_preview_names_the_incident_that_fails_a_criterion(client, tree, cycle, 
     from antq.incidents.services import incident_record
 
     assessment = services.assessment_start(by=admin, scope=Scope.for_user(admin), cycle=cycle, node=tree.unit)
-    incident_record(
+    incident = incident_record(
         by=admin,
         scope=Scope.for_user(admin),
         node=tree.unit,
@@ -404,6 +404,9 @@ def test_preview_names_the_incident_that_fails_a_criterion(client, tree, cycle, 
     ).content.decode()
     assert "TT124.KDC.3" in page and "Không đạt" in page
     assert "Hoạt động ly khai, đòi tự trị" in page
+    # The form shows it on the criterion too, linked to the register.
+    form = client.get(reverse("cycles:assessment", args=[assessment.pk])).content.decode()
+    assert reverse("incidents:detail", args=[incident.pk]) in form
 
 
 def _submitted_school(client, school_officer, school_assessment):  # type: ignore[no-untyped-def]
@@ -642,3 +645,50 @@ def test_queue_and_lists_cost_the_same_whatever_their_length(
         client.get(reverse("cycles:list"))
     with django_assert_max_num_queries(len(detail.captured_queries)):
         client.get(reverse("cycles:cycle", args=[cycle.pk]))
+
+
+def test_commune_self_assessment_prefills_the_ratios_of_its_units(client, tree, cycle, admin, commune_police):
+    _accepted_registration(cycle, tree.unit, admin)
+    _login(client, commune_police)
+    start = client.post(
+        reverse("cycles:assessment_start", kwargs={"cycle": cycle.pk, "node": tree.commune.pk})
+    )
+    assessment = Assessment.objects.get(cycle=cycle, node=tree.commune)
+    assert start["Location"] == reverse("cycles:assessment", args=[assessment.pk])
+    page = client.get(start["Location"]).content.decode()
+    # XA.4: 1 of the 2 units under the commune registered (the residential area and the school).
+    assert "1/2 đơn vị thuộc diện đã đăng ký" in page
+    assert 'name="a:TT124.XA.4:child_units_registered_ratio:excluded"' in page
+    assert 'name="a:TT124.XA.2.KDC.4.a:crime_vice_violation_count:current"' in page
+    assert "Chưa có bảng điểm QĐ 510 cho loại đơn vị này" in page
+    # The commune police review units, not their own commune.
+    assert 'name="sup:' not in page
+
+
+def test_self_assessment_conflict_keeps_what_was_typed(client, school_officer, school_assessment, admin):
+    stale = school_assessment.version
+    services.assessment_save_self(
+        by=admin,
+        scope=Scope.for_user(admin),
+        assessment=school_assessment,
+        data={"self_scores": {"QD510.CQ.1": 1}},
+        expected_version=stale,
+    )
+    _login(client, school_officer)
+    response = client.post(
+        reverse("cycles:assessment", args=[school_assessment.pk]),
+        {
+            "version": stale,
+            "mode": "self",
+            "op": "save",
+            "s:QD510.CQ.1": "2",
+            "a:TT124.CSGD.1:effective_models_count": "3",
+            "note:TT124.CSGD.1": "Ghi chú của tôi",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Hồ sơ đã được người khác thay đổi sau khi bạn mở" in page
+    assert 'name="s:QD510.CQ.1" value="2"' in page
+    assert 'name="a:TT124.CSGD.1:effective_models_count" value="3"' in page and "Ghi chú của tôi" in page
+    assert Assessment.objects.get(pk=school_assessment.pk).self_scores == {"QD510.CQ.1": 1}

@@ -75,7 +75,9 @@ ROUTES: dict[str, Route] = {
     "api:evidence-list": Route("view", api=True),
     "api:evidence-detail": Route("view", target=document, where=WHERE, api=True),
     "api:evidence-download": Route("view", target=document, where=WHERE, api=True),
-    "api:evidence-links": Route("evidence_manage", target=document, where=WHERE, method="post", api=True),
+    "api:evidence-links": Route(
+        "evidence_manage", target=document, where=WHERE, method="post", data={"version": 1}, api=True
+    ),
     "api:evidence-withdraw": Route(
         "evidence_manage",
         target=document,

@@ -114,15 +114,19 @@ def test_links_and_withdraw(tree, unit_officer, frameworks):
     document = samples.make(unit_officer, tree.unit)
     api = _api(unit_officer)
     linked = api.post(
-        reverse("api:evidence-links", args=[document.pk]), {"criterion_ids": ["TT124.KDC.5"]}, format="json"
+        reverse("api:evidence-links", args=[document.pk]),
+        {"criterion_ids": ["TT124.KDC.5"], "version": 1},
+        format="json",
     )
     assert linked.json()["criteria"] == ["TT124.KDC.5"]
     unknown = api.post(
-        reverse("api:evidence-links", args=[document.pk]), {"criterion_ids": ["QD510.CQ.1"]}, format="json"
+        reverse("api:evidence-links", args=[document.pk]),
+        {"criterion_ids": ["QD510.CQ.1"], "version": 2},
+        format="json",
     )
     assert unknown.status_code == 400 and "QD510.CQ.1" in unknown.json()["criterion_ids"][0]
     withdrawn = api.post(
-        reverse("api:evidence-withdraw", args=[document.pk]), {"reason": "Trùng"}, format="json"
+        reverse("api:evidence-withdraw", args=[document.pk]), {"reason": "Trùng", "version": 2}, format="json"
     )
     assert withdrawn.json()["is_active"] is False
 

@@ -184,7 +184,11 @@ def test_relinking_replaces_the_set_and_is_audited(tree, unit_officer, framework
     scope = Scope.for_user(unit_officer)
     document = samples.make(unit_officer, tree.unit, criterion_ids=("TT124.KDC.1",))
     document = services.evidence_link(
-        by=unit_officer, scope=scope, document=document, criterion_ids=["TT124.KDC.2", "TT124.KDC.5"]
+        by=unit_officer,
+        scope=scope,
+        document=document,
+        criterion_ids=["TT124.KDC.2", "TT124.KDC.5"],
+        expected_version=1,
     )
     assert sorted(EvidenceLink.objects.values_list("criterion_id", flat=True)) == [
         "TT124.KDC.2",
@@ -214,6 +218,7 @@ def test_unknown_ids_are_refused_when_relinking(tree, unit_officer, frameworks):
             scope=Scope.for_user(unit_officer),
             document=document,
             criterion_ids=["TT124.KDC.99"],
+            expected_version=1,
         )
     assert not EvidenceLink.objects.exists()
 
@@ -341,7 +346,11 @@ def test_withdrawal_keeps_the_document_and_file_and_is_audited_with_the_reason(
 ):
     document = samples.make(unit_officer, tree.unit)
     document = services.evidence_withdraw(
-        by=unit_officer, scope=Scope.for_user(unit_officer), document=document, reason="Tải nhầm bản nháp"
+        by=unit_officer,
+        scope=Scope.for_user(unit_officer),
+        document=document,
+        reason="Tải nhầm bản nháp",
+        expected_version=1,
     )
     assert not document.is_active
     assert document.withdrawn_by == unit_officer and document.withdrawn_at is not None
@@ -358,10 +367,14 @@ def test_withdrawal_needs_a_reason_and_happens_once(tree, unit_officer):
     scope = Scope.for_user(unit_officer)
     document = samples.make(unit_officer, tree.unit)
     with pytest.raises(DomainError):
-        services.evidence_withdraw(by=unit_officer, scope=scope, document=document, reason="  ")
-    services.evidence_withdraw(by=unit_officer, scope=scope, document=document, reason="Trùng")
+        services.evidence_withdraw(
+            by=unit_officer, scope=scope, document=document, reason="  ", expected_version=1
+        )
+    services.evidence_withdraw(by=unit_officer, scope=scope, document=document, reason="Trùng", expected_version=1)
     with pytest.raises(DomainError):
-        services.evidence_withdraw(by=unit_officer, scope=scope, document=document, reason="Lần nữa")
+        services.evidence_withdraw(
+            by=unit_officer, scope=scope, document=document, reason="Lần nữa", expected_version=2
+        )
     with pytest.raises(DomainError):
         services.evidence_update(
             by=unit_officer, scope=scope, document=document, data={"title": "x"}, expected_version=2

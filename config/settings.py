@@ -261,12 +261,29 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ANTQ API",
-    "DESCRIPTION": "API v1 của ANTQ: cây đơn vị hành chính, danh bạ đơn vị, phân quyền.",
+    "DESCRIPTION": (
+        "API v1 của ANTQ: cây đơn vị hành chính, danh bạ đơn vị, phân quyền, kỳ đánh giá (đăng ký, tự đánh giá, "
+        "cấp trên chấm), tài liệu minh chứng, vụ việc, quyết định công nhận và phân loại, thông báo."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several apps have a `status` or `kind` field with their own choices: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "CycleStatusEnum": "antq.cycles.choices.CycleStatus",
+        "RegistrationStatusEnum": "antq.cycles.choices.RegistrationStatus",
+        "AssessmentStatusEnum": "antq.cycles.choices.AssessmentStatus",
+        "DecisionKindEnum": "antq.decisions.choices.DecisionKind",
+        "DecisionStatusEnum": "antq.decisions.choices.DecisionStatus",
+        "AwardKindEnum": "antq.decisions.choices.AwardKind",
+        "AwardStatusEnum": "antq.decisions.choices.AwardStatus",
+        "IncidentStatusEnum": "antq.incidents.choices.IncidentStatus",
+        "NotificationKindEnum": "antq.notifications.models.NotificationKind",
+        "NodeKindEnum": "antq.org.choices.NodeKind",
+        "ImportJobStatusEnum": "antq.units.models.ImportJob.Status",
+    },
 }
 
 LOGGING = {

@@ -104,7 +104,7 @@ def _points(value: Any) -> int | None | str:
         value = int(value)
     if isinstance(value, str):
         value = value.strip()
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             return _("điểm tối đa phải là số nguyên không âm, nhận được “%(v)s”") % {"v": value}
         value = int(value)
     if not isinstance(value, int) or value < 0:

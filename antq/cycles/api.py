@@ -122,10 +122,9 @@ class StartSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class RegistrationUpdateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     version = serializers.IntegerField(min_value=1)
-    registered_on = serializers.DateField(required=False)
     has_party_org = serializers.BooleanField(required=False)
-    commitment_total = serializers.IntegerField(required=False, min_value=0)
-    commitment_count = serializers.IntegerField(required=False, min_value=0)
+    commitment_total = serializers.IntegerField(required=False, min_value=0, max_value=1_000_000)
+    commitment_count = serializers.IntegerField(required=False, min_value=0, max_value=1_000_000)
     uncommitted = serializers.CharField(required=False, allow_blank=True)
     resolution = serializers.IntegerField(required=False, allow_null=True)
     plan = serializers.IntegerField(required=False, allow_null=True)

@@ -70,10 +70,11 @@ class DocumentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 class RegistrationForm(forms.Form):
     """The registration dossier: the form, the documents chosen from the unit's evidence, the commitments."""
 
-    registered_on = forms.DateField(label=_("Ngày đăng ký"), widget=DateInput(), input_formats=DATE_INPUTS)
     has_party_org = forms.BooleanField(label=_("Đơn vị có tổ chức Đảng (chi bộ, đảng bộ)"), required=False)
-    commitment_total = forms.IntegerField(label=_("Tổng số hộ / bộ phận"), min_value=0)
-    commitment_count = forms.IntegerField(label=_("Số hộ / bộ phận đã cam kết"), min_value=0)
+    commitment_total = forms.IntegerField(label=_("Tổng số hộ / bộ phận"), min_value=0, max_value=1_000_000)
+    commitment_count = forms.IntegerField(
+        label=_("Số hộ / bộ phận đã cam kết"), min_value=0, max_value=1_000_000
+    )
     uncommitted = forms.CharField(
         label=_("Hộ / bộ phận chưa cam kết"),
         required=False,
@@ -103,7 +104,6 @@ class RegistrationForm(forms.Form):
             kwargs.setdefault(
                 "initial",
                 {
-                    "registered_on": registration.registered_on,
                     "has_party_org": registration.has_party_org,
                     "commitment_total": registration.commitment_total,
                     "commitment_count": registration.commitment_count,

@@ -97,6 +97,8 @@ class CheckField:
     conditions: list[str] = field(default_factory=list)  # "nơi có…" attributes it depends on
     show_excluded: bool = False
     interpretation: str = ""
+    # Decided by the records (registration, decisions: `data/prefill.yaml`): shown, not typed.
+    from_records: bool = False
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -397,6 +399,7 @@ class AssessmentSheet:
             plain=plain,
             prefill=prefill,
             prefill_text="",
+            from_records=check.key in facts.prefill_map()["checks"],
             choices=choices,
             conditions=[attributes.get(a, a) for a in check.when],
             show_excluded=show_excluded,
@@ -476,8 +479,11 @@ class AssessmentSheet:
                     )
             else:
                 leaves.append((item.id, item.label_vi, item.max_points, bool(item.derived_from), 0))
+            from_records = set(facts.prefill_map()["scores"])
             for leaf, label, maximum, derived, level in leaves:
                 found = engine.get(leaf) or {}
+                # Points the records decide (item 8a/8b from the registration) are not typed either.
+                derived = derived or leaf in from_records
                 bonus = ""
                 if item.bonus is not None and leaf == item.id:
                     bonus = _(
@@ -646,7 +652,7 @@ class AssessmentSheet:
             raw_ids = self._getlist(holder.evidence_name)
             ids: list[int] = []
             for raw in raw_ids:
-                if not raw.isdigit() or int(raw) not in offered:
+                if not _is_int(raw) or int(raw) not in offered:
                     holder.errors.append(
                         _("%(item)s: tài liệu minh chứng không thuộc hồ sơ của đơn vị năm này.")
                         % {"item": holder.id}
@@ -750,8 +756,13 @@ def _describe(check: CheckField, raw: Any, plain: str) -> str:
     return str(raw)
 
 
+def _is_int(raw: str) -> bool:
+    """ASCII digits only (`str.isdigit` also accepts "²", which `int` refuses)."""
+    return raw.isascii() and raw.isdigit()
+
+
 def _non_negative(raw: str, check: CheckField, part: str = "") -> int | None:
-    if raw.isdigit():
+    if _is_int(raw):
         return int(raw)
     what = f"{check.item} ({part})" if part else check.item
     check.errors.append(

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, prefetch_related_objects
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -41,6 +41,7 @@ from antq.org.choices import UNIT_KINDS, NodeKind
 from antq.org.eligibility import exclusion_label
 from antq.org.models import OrgNode
 
+MIN_YEAR, MAX_YEAR = 2020, 2100
 ACTIVE_MENU = "cycles"
 QUEUE_LIMIT = 200
 ASSESSED_KINDS = UNIT_KINDS | {NodeKind.COMMUNE}
@@ -236,6 +237,8 @@ def deadline_set(request: AuthedHttpRequest, pk: int, node: int) -> HttpResponse
 def unit_year(request: AuthedHttpRequest, node: int, year: int) -> HttpResponse:
     scope = scope_of(request)
     target = node_for(scope, node)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise Http404
     if target.kind not in ASSESSED_KINDS:
         raise Http404
     cycle = calendar.cycle_for(target, year)
@@ -662,8 +665,11 @@ def assessment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             % {"status": assessment.get_status_display()},
         )
         return redirect("cycles:assessment", assessment.pk)
-    version_raw = request.POST.get("version", "")
-    version = int(version_raw) if version_raw.isdigit() else assessment.version
+    try:
+        # The version the user opened: without it a save could silently overwrite someone else's.
+        version = int(request.POST["version"])
+    except (KeyError, ValueError):
+        return HttpResponseBadRequest(_("Thiếu phiên bản của phiếu (version): hãy tải lại trang."))
     registration = services.registration_of(assessment)
     documents = _documents(scope, assessment)
     sheet = AssessmentSheet(

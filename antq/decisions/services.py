@@ -50,6 +50,7 @@ from antq.decisions.selectors import (
     thresholds_problem,
 )
 from antq.org.choices import ManagingAuthority, NodeKind
+from antq.org.eligibility import exclusion_label
 from antq.org.models import OrgNode
 
 STALE = gettext_lazy("Hồ sơ đã được người khác thay đổi sau khi bạn mở. Hãy tải lại trang rồi thực hiện lại.")
@@ -237,13 +238,28 @@ class Checked:
     refusals: list[Refusal]
 
 
-def check_units(*, cycle: Cycle, issuer: OrgNode, kind: str, node_ids: Iterable[int]) -> Checked:
+def _not_found(pk: int) -> Refusal:
+    """A unit the caller may not learn anything about: neither its name nor why it is refused."""
+    return Refusal(pk, f"#{pk}", _("Không tìm thấy đơn vị #%(id)s trong phạm vi của bạn.") % {"id": pk})
+
+
+def check_units(
+    *, cycle: Cycle, issuer: OrgNode, kind: str, node_ids: Iterable[int], scope: Scope | None = None
+) -> Checked:
     """Check each unit against the rules of a decision of `kind` by `issuer` in `cycle`: under the
-    issuer, within the issuer's authority (the table), approved assessment, not already in a
-    decision of this kind in force, and recognized (recognition) or scored and classified with
-    confirmed thresholds (classification). A handful of queries whatever the number of units."""
+    issuer, in force and eligible (TT 124 Điều 1), within the issuer's authority (the table),
+    approved assessment, not already in a decision of this kind in force, and recognized
+    (recognition) or scored and classified with confirmed thresholds (classification). A handful of
+    queries whatever the number of units.
+
+    A unit outside the issuer's area, or that the caller (`scope`, when given) does not see, is
+    refused without its name ("#id") and with one neutral reason, whether it exists or not."""
     ids = list(dict.fromkeys(int(i) for i in node_ids))
-    nodes = {n.pk: n for n in OrgNode.objects.filter(pk__in=ids)}
+    nodes = {
+        n.pk: n
+        for n in OrgNode.objects.filter(pk__in=ids)
+        if n.pk == issuer.pk or (n.path.startswith(issuer.path) and (scope is None or scope.sees(n)))
+    }
     assessments = {a.node_id: a for a in Assessment.objects.filter(cycle=cycle, node_id__in=ids)}
     covered = {
         item.node_id: item
@@ -256,7 +272,7 @@ def check_units(*, cycle: Cycle, issuer: OrgNode, kind: str, node_ids: Iterable[
     for pk in ids:
         node = nodes.get(pk)
         if node is None:
-            refusals.append(Refusal(pk, f"#{pk}", _("Không tìm thấy đơn vị.")))
+            refusals.append(_not_found(pk))
             continue
         reason = _refusal(cycle, issuer, kind, node, assessments.get(pk), covered.get(pk), rules, sheets)
         if reason:
@@ -276,11 +292,22 @@ def _refusal(
     rules: dict[tuple[str, str], authority.AuthorityRule],
     sheets: SheetVersions | None,
 ) -> str:
-    """Why `node` cannot go into the decision, or "" (the first rule it fails)."""
-    if node.pk == issuer.pk or not node.path.startswith(issuer.path):
+    """Why `node` (the issuer itself, or a node under it) cannot go into the decision, or "" (the
+    first rule it fails)."""
+    if node.pk == issuer.pk:
         return _("Không thuộc địa bàn của %(issuer)s.") % {"issuer": issuer.name}
     if node.kind not in DECIDED_KINDS:
         return _("Không phải đơn vị được xét công nhận, phân loại.")
+    if node.valid_to is not None:
+        return _("Đơn vị đã hết hiệu lực từ ngày %(date)s (sáp nhập, chia tách hoặc giải thể).") % {
+            "date": f"{node.valid_to:%d/%m/%Y}"
+        }
+    if not node.is_active:
+        return _("Đơn vị đã ngừng hoạt động.")
+    if node.exclusion_code:
+        return _("Không thuộc diện xét công nhận, phân loại: %(reason)s.") % {
+            "reason": exclusion_label(node.exclusion_code)
+        }
     rule = authority.resolve(rules, node, cycle.province)
     if rule is None:
         return _("Bảng thẩm quyền năm %(year)s không có dòng cho loại đơn vị này.") % {"year": cycle.year}
@@ -407,7 +434,7 @@ def decision_draft_create(
         raise DomainError(_("Chọn ít nhất một đơn vị."))
     fields = {**texts.default_draft_fields(issuer, kind), **_clean_fields(data or {})}
     with transaction.atomic():
-        checked = check_units(cycle=cycle, issuer=issuer, kind=kind, node_ids=ids)
+        checked = check_units(cycle=cycle, issuer=issuer, kind=kind, node_ids=ids, scope=scope)
         if checked.refusals:
             raise UnitsRefused(checked.refusals)
         decision = Decision.objects.create(kind=kind, cycle=cycle, issuer=issuer, created_by=by, **fields)
@@ -461,7 +488,9 @@ def decision_update_draft(
             if not ids:
                 raise DomainError(_("Chọn ít nhất một đơn vị."))
             old = list(locked.items.order_by("position").values_list("node__name", flat=True))
-            checked = check_units(cycle=locked.cycle, issuer=locked.issuer, kind=locked.kind, node_ids=ids)
+            checked = check_units(
+                cycle=locked.cycle, issuer=locked.issuer, kind=locked.kind, node_ids=ids, scope=scope
+            )
             if checked.refusals:
                 raise UnitsRefused(checked.refusals)
             locked.items.all().delete()

@@ -55,6 +55,15 @@ PAGE_SIZE = 50
 MENU = "decisions"
 
 
+def _int_or_none(raw: str | None) -> int | None:
+    """A whole number from the query string or the form, or None. Not `str.isdigit()`: "²" passes
+    it and then `int()` raises."""
+    try:
+        return int(raw or "")
+    except ValueError:
+        return None
+
+
 def _cycle_label(cycle: Cycle) -> str:
     return f"{cycle.year} · {cycle.province.name}"
 
@@ -119,9 +128,9 @@ def _issuer_choices(request: AuthedHttpRequest, scope: Scope) -> list[OrgNode]:
     found += [n for n in allowed.filter(pk__in=scope.root_nodes()) if n not in found]
     if not found:
         found = list(allowed.filter(kind=NodeKind.PROVINCE)[:100])
-    chosen = request.GET.get("issuer")
-    if chosen and chosen.isdigit() and all(str(n.pk) != chosen for n in found):
-        extra = allowed.filter(pk=int(chosen)).first()
+    chosen = _int_or_none(request.GET.get("issuer"))
+    if chosen is not None and all(n.pk != chosen for n in found):
+        extra = allowed.filter(pk=chosen).first()
         if extra is not None:
             found.insert(0, extra)
     return found
@@ -166,7 +175,7 @@ def decision_create(request: AuthedHttpRequest) -> HttpResponse:
     refusals: list[services.Refusal] = []
     ticked: set[int] = set()
     if request.method == "POST" and cycle is not None and form.is_valid():
-        ticked = {int(v) for v in request.POST.getlist("units") if v.isdigit()}
+        ticked = {pk for v in request.POST.getlist("units") if (pk := _int_or_none(v)) is not None}
         try:
             decision = services.decision_draft_create(
                 by=request.user,
@@ -465,9 +474,9 @@ def unit_status(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _year(request: AuthedHttpRequest, province: OrgNode) -> int:
-    raw = request.POST.get("year") or request.GET.get("year") or ""
-    if raw.isdigit() and 2020 <= int(raw) <= 2100:
-        return int(raw)
+    year = _int_or_none(request.POST.get("year") or request.GET.get("year"))
+    if year is not None and 2020 <= year <= 2100:
+        return year
     latest = Cycle.objects.filter(province=province).order_by("-year").values_list("year", flat=True).first()
     return latest or timezone.localdate().year
 

@@ -92,7 +92,10 @@ _NATURAL = re.compile(r"(\d+)")
 
 def natural_key(criterion_id: str) -> tuple[Any, ...]:
     """TT124.KDC.2 before TT124.KDC.10."""
-    return tuple(int(part) if part.isdigit() else part for part in _NATURAL.split(criterion_id))
+    # The split alternates text and digit runs: convert by position. `str.isdigit()` would also
+    # take "²" (a digit to Unicode, not to `int()`), and a str among ints cannot be compared.
+    parts = _NATURAL.split(criterion_id)
+    return tuple(int(part) if index % 2 else part for index, part in enumerate(parts))
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
 """Getters that views and API endpoints use to reach incidents: scope is enforced here.
 
-An incident is seen by whoever sees the node it was recorded against (404 otherwise, its existence
-is not revealed); acting on it needs the action on that node (403 otherwise).
+An incident belongs to the node its **current** revision is recorded against: whoever sees that node
+sees the incident (404 otherwise, its existence is not revealed), and acting on it needs the action
+on that node (403 otherwise). A correction may move an incident to another unit; from then on the
+node of an older revision no longer opens it, and a revision is only shown to whoever also sees its
+own node (its facts are those of that node).
 """
 
 from __future__ import annotations
@@ -18,18 +21,27 @@ from antq.org.models import OrgNode, subtree_q
 
 
 def visible_incidents(scope: Scope) -> QuerySet[Incident]:
-    """Every revision (current or not) of incidents on nodes the user sees."""
-    return Incident.objects.filter(scope.q(Action.VIEW, field="node__path"))
+    """Current revisions of incidents on nodes the user sees (an incident is where it stands now)."""
+    return Incident.objects.filter(is_current=True).filter(scope.q(Action.VIEW, field="node__path"))
 
 
 def incident_for(scope: Scope, pk: int | str, action: str = Action.VIEW) -> Incident:
-    """The revision with this id if the user sees it (else 404) and may do `action` on its node
+    """The revision with this id if the user sees the node of its series' current revision and the
+    node of the revision itself (else 404), and may do `action` on the current revision's node
     (else 403). Any revision of a series may be named; services act on the current one."""
+    related = ("node", "node__parent", "recorded_by")
     try:
-        incident = visible_incidents(scope).select_related("node", "node__parent", "recorded_by").get(pk=pk)
+        incident = Incident.objects.select_related(*related).get(pk=pk)
     except (Incident.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
-    if action != Action.VIEW and not scope.allows(action, incident.node):
+    current = (
+        incident
+        if incident.is_current
+        else Incident.objects.select_related(*related).filter(series=incident.series, is_current=True).first()
+    )
+    if current is None or not scope.sees(current.node) or not scope.sees(incident.node):
+        raise Http404
+    if action != Action.VIEW and not scope.allows(action, current.node):
         raise PermissionDenied
     return incident
 

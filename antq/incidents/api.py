@@ -58,7 +58,9 @@ def _node(scope: Scope, pk: int) -> OrgNode:
         responses={200: s.IncidentSerializer(many=True), 400: ERRORS[400], 404: ERRORS[404]},
     ),
     retrieve=extend_schema(
-        summary=gettext_lazy("Một lần ghi của vụ việc, kèm mọi lần ghi của vụ việc đó"),
+        summary=gettext_lazy(
+            "Một lần ghi của vụ việc, kèm các lần ghi của vụ việc đó tại đơn vị trong phạm vi của bạn"
+        ),
         responses={200: s.IncidentDetailSerializer, 404: ERRORS[404]},
     ),
     create=extend_schema(
@@ -102,8 +104,10 @@ class IncidentViewSet(ApiErrorsMixin, viewsets.GenericViewSet):  # type: ignore[
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        incident = incident_for(scope_of(request), pk)
-        revisions = [r.row for r in selectors.incident_revisions(incident, {})]
+        scope = scope_of(request)
+        incident = incident_for(scope, pk)
+        # Only the revisions recorded on nodes the caller sees (see `incident_revisions`).
+        revisions = [r.row for r in selectors.incident_revisions(incident, {}, scope=scope)]
         body = s.IncidentDetailSerializer(incident, context={"revisions": revisions})
         return Response(body.data)
 

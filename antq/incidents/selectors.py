@@ -139,6 +139,9 @@ class Revision:
 
     row: Incident
     changes: tuple[FieldChange, ...]
+    # The revision before it is not shown (recorded against a node out of the reader's scope): its
+    # changes are not either, they would tell that revision's facts.
+    follows_hidden: bool = False
 
 
 def _shown(row: Incident, name: str, labels: dict[str, str]) -> str:
@@ -176,8 +179,14 @@ HISTORY_FIELDS = (
 )
 
 
-def incident_revisions(incident: Incident, labels: dict[str, str] | None = None) -> list[Revision]:
-    """Every revision of the incident's series, oldest first, each with its changes; one query."""
+def incident_revisions(
+    incident: Incident, labels: dict[str, str] | None = None, *, scope: Scope | None = None
+) -> list[Revision]:
+    """The revisions of the incident's series, oldest first, each with its changes; one query.
+
+    With `scope`, only the revisions recorded against a node the reader sees: an incident moved from
+    (or through) a node out of scope keeps that revision's facts to those who see it, and the change
+    from a hidden revision is not shown (`follows_hidden`)."""
     labels = type_labels() if labels is None else labels
     rows = list(
         Incident.objects.filter(series=incident.series)
@@ -186,15 +195,19 @@ def incident_revisions(incident: Incident, labels: dict[str, str] | None = None)
     )
     out: list[Revision] = []
     previous: Incident | None = None
+    hidden = False
     for row in rows:
+        if scope is not None and not scope.sees(row.node):
+            previous, hidden = row, True
+            continue
         changes: list[FieldChange] = []
-        if previous is not None:
+        if previous is not None and not hidden:
             for name in HISTORY_FIELDS:
                 old, new = _shown(previous, name, labels), _shown(row, name, labels)
                 if old != new or (name == "node" and previous.node_id != row.node_id):
                     changes.append(FieldChange(_field_label(name), old, new))
-        out.append(Revision(row, tuple(changes)))
-        previous = row
+        out.append(Revision(row, tuple(changes), follows_hidden=hidden))
+        previous, hidden = row, False
     return out
 
 

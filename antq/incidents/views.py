@@ -38,6 +38,15 @@ MENU = "incidents"
 PAGE_SIZE = 50
 
 
+def _int_or_none(raw: str | None) -> int | None:
+    """A whole number from the query string, or None. Not `str.isdigit()`: "²" passes it and then
+    `int()` raises."""
+    try:
+        return int(raw or "")
+    except ValueError:
+        return None
+
+
 def _catalogue(node: OrgNode | None) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
     """The type choices and the excuses each flag allows, from the TT 124 version in force today."""
     framework = framework_on(node, timezone.localdate())
@@ -106,9 +115,9 @@ def incident_create(request: AuthedHttpRequest) -> HttpResponse:
     within = current_node(request)
     nodes = recordable_nodes(scope, within)
     initial: dict[str, Any] = {"occurred_on": timezone.localdate()}
-    chosen = request.GET.get("node", "")
-    if chosen.isdigit() and nodes.filter(pk=int(chosen)).exists():
-        initial["node"] = int(chosen)
+    chosen = _int_or_none(request.GET.get("node"))
+    if chosen is not None and nodes.filter(pk=chosen).exists():
+        initial["node"] = chosen
     choices, excused = _catalogue(within)
     form = IncidentForm(
         request.POST or None, nodes=nodes, type_choices=choices, excused=excused, initial=initial
@@ -147,8 +156,12 @@ def incident_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request)
     incident = incident_for(scope, pk)
     labels = type_labels()
-    revisions = selectors.incident_revisions(incident, labels)
-    current = next(r.row for r in revisions if r.row.is_current)
+    # Only the revisions on nodes the reader sees: an incident moved here from another unit does not
+    # show what was recorded there.
+    revisions = selectors.incident_revisions(incident, labels, scope=scope)
+    current = next((r.row for r in revisions if r.row.is_current), None) or selectors.current_revision(
+        incident
+    )
     can_record = scope.allows(Action.INCIDENT_RECORD, current.node)
     return render(
         request,

@@ -53,7 +53,6 @@ def complete_registration(user: User, cycle: Cycle, node: OrgNode, **overrides: 
     registration = services.registration_start(by=user, scope=scope, cycle=cycle, node=node)
     q1 = dt.date(cycle.year, 2, 10)
     data: dict[str, Any] = {
-        "registered_on": q1,
         "has_party_org": True,
         "commitment_total": 120,
         "commitment_count": 120,

@@ -658,7 +658,8 @@ def test_commune_self_assessment_prefills_the_ratios_of_its_units(client, tree, 
     page = client.get(start["Location"]).content.decode()
     # XA.4: 1 of the 2 units under the commune registered (the residential area and the school).
     assert "1/2 đơn vị thuộc diện đã đăng ký" in page
-    assert 'name="a:TT124.XA.4:child_units_registered_ratio:excluded"' in page
+    # The ratios come from the records: shown, never typed.
+    assert 'name="a:TT124.XA.4:child_units_registered_ratio' not in page
     assert 'name="a:TT124.XA.2.KDC.4.a:crime_vice_violation_count:current"' in page
     assert "Chưa có bảng điểm QĐ 510 cho loại đơn vị này" in page
     # The commune police review units, not their own commune.

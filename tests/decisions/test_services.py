@@ -77,12 +77,13 @@ def test_a_draft_refuses_each_unit_with_its_reason_and_writes_nothing(tree, cycl
         )
 
     reasons = {r.name: r.reason for r in refused.value.refusals}
+    outside = f"#{tree.sibling_unit.pk}"
     assert set(reasons) == {
         "Thôn Đang Chờ",
         "Thôn Chưa Đạt",
         "Sở Tư pháp",
         "Thôn Chưa Chấm",
-        "Thôn Kiên Mỹ",
+        outside,
         "Phường Quy Nhơn",
     }
     assert "chưa được cấp trên duyệt" in reasons["Thôn Đang Chờ"]
@@ -94,7 +95,9 @@ def test_a_draft_refuses_each_unit_with_its_reason_and_writes_nothing(tree, cycl
         == "Thuộc thẩm quyền của UBND tỉnh (UBND cấp tỉnh), không phải của Phường Quy Nhơn."
     )
     assert reasons["Thôn Chưa Chấm"] == "Chưa có bản đánh giá năm 2026."
-    assert reasons["Thôn Kiên Mỹ"] == "Không thuộc địa bàn của Phường Quy Nhơn."
+    # Another commune's unit: not named, whatever would be said of it.
+    assert reasons[outside] == f"Không tìm thấy đơn vị #{tree.sibling_unit.pk} trong phạm vi của bạn."
+    assert "Thôn Kiên Mỹ" not in str(refused.value)
     assert reasons["Phường Quy Nhơn"] == "Không thuộc địa bàn của Phường Quy Nhơn."
     assert Decision.objects.count() == 0
     assert not AuditEvent.objects.filter(object_type="decisions.decision").exists()

@@ -131,6 +131,18 @@ def test_links_and_withdraw(tree, unit_officer, frameworks):
     assert withdrawn.json()["is_active"] is False
 
 
+@pytest.mark.parametrize("odd", ["TT124.KDC.1²", "²", "TT124.KDC.١"])
+def test_a_criterion_id_with_odd_digits_is_a_field_error_not_a_500(tree, unit_officer, frameworks, odd):
+    document = samples.make(unit_officer, tree.unit)
+    response = _api(unit_officer).post(
+        reverse("api:evidence-links", args=[document.pk]),
+        {"criterion_ids": [odd, "TT124.KDC.10", "TT124.KDC.2"], "version": 1},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert odd in response.json()["criterion_ids"][0]
+
+
 def test_download_headers_and_audit(tree, unit_officer):
     document = samples.make(unit_officer, tree.unit, name="bien-ban.xlsx", content=samples.xlsx())
     response = _api(unit_officer).get(reverse("api:evidence-download", args=[document.pk]))

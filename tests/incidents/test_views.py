@@ -51,6 +51,18 @@ def test_the_record_form_offers_the_catalogue_in_vietnamese_and_only_recordable_
     assert "Cháy, nổ nghiêm trọng" in form.fields["force_majeure"].help_text
 
 
+@pytest.mark.parametrize("raw", ["²", "٣x", "1.5", ""])
+def test_an_odd_node_in_the_query_string_is_ignored_not_a_500(
+    client: Client, tree: Tree, frameworks: None, commune_police: User, raw: str
+) -> None:
+    client.force_login(commune_police)
+    response = client.get(reverse("incidents:create"), {"node": raw})
+    assert response.status_code == 200
+    assert response.context["form"].initial.get("node") is None
+    chosen = client.get(reverse("incidents:create"), {"node": str(tree.school.pk)})
+    assert chosen.context["form"].initial["node"] == tree.school.pk
+
+
 def test_recording_through_the_form_leads_to_the_detail(
     client: Client, tree: Tree, frameworks: None, commune_police: User
 ) -> None:

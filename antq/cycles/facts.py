@@ -46,8 +46,14 @@ class Prefill:
 
 
 def library(cycle: Cycle) -> Library:
-    """The engine library of the versions frozen for this cycle."""
-    return Library.of([engine_framework(v) for v in cycle.frameworks.all()])
+    """The engine library of the versions frozen for this cycle, built once per cycle instance
+    (a page reads it several times; the versions are frozen, only a threshold confirmation can
+    change what it says, and that is picked up by the next request's fresh instance)."""
+    cached: Library | None = getattr(cycle, "_engine_library", None)
+    if cached is None:
+        cached = Library.of([engine_framework(v) for v in cycle.frameworks.all()])
+        cycle._engine_library = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def tt124_for(cycle: Cycle) -> TT124Framework | None:

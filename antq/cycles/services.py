@@ -230,8 +230,8 @@ def registration_start(*, by: User, scope: Scope, cycle: Cycle, node: OrgNode) -
     return registration
 
 
-# `registered_on` is not among them: it is the day the registration is first sent (see
-# `registration_submit`), so that "registered in Quý I" cannot be typed.
+# `registered_on` is not among them: it is the date of the registration form document, taken when
+# the registration is sent (see `registration_submit`).
 REGISTRATION_FIELDS = (
     "has_party_org",
     "commitment_total",
@@ -319,19 +319,16 @@ def registration_submit(
     missing = registration_missing(registration)
     if missing:
         raise DomainError(_("Chưa gửi được, hồ sơ còn thiếu: %(items)s.") % {"items": "; ".join(missing)})
-    updates: dict[str, Any] = {"return_reason": ""}
+    # The registration's day is the date of the signed registration form (bản đăng ký), which the
+    # commune police check against the paper before accepting; a sent dossier's documents cannot
+    # change any more. Whether it reached ANTQ late is the first sending's date against the deadline.
+    assert registration.form_document is not None  # noqa: S101 - registration_missing checked it
+    updates: dict[str, Any] = {"return_reason": "", "registered_on": registration.form_document.issue_date}
     if registration.submitted_at is None:
-        # The first sending is the registration: its day decides "Quý I" and lateness. A resubmission
-        # after a return keeps them (the unit registered on time; the dossier was completed later).
         today = timezone.localdate()
         due = calendar.deadline(registration.cycle, registration.node, DeadlineCode.REGISTRATION)
-        updates.update(
-            {
-                "submitted_at": timezone.now(),
-                "registered_on": today,
-                "is_late": due is not None and today > due.due,
-            }
-        )
+        late = due is not None and today > due.due
+        updates.update({"submitted_at": timezone.now(), "is_late": late})
     updated = apply_transition(
         registration,
         workflow=workflows.REGISTRATION,

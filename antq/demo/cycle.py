@@ -78,9 +78,7 @@ def _register(user: User, cycle: Cycle, node: OrgNode, day: int, **extra: Any) -
         by=user, scope=scope, registration=registration, expected_version=registration.version
     )
     submitted = dt.datetime(YEAR, 2, day, 9, 30, tzinfo=timezone.get_current_timezone())
-    Registration.objects.filter(pk=registration.pk).update(
-        submitted_at=submitted, registered_on=submitted.date(), is_late=False
-    )
+    Registration.objects.filter(pk=registration.pk).update(submitted_at=submitted, is_late=False)
     registration.refresh_from_db()
     return registration
 

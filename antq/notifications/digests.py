@@ -118,8 +118,8 @@ def _chunks(values: Sequence[T]) -> Iterator[Sequence[T]]:
 
 
 def _holders(pairs: set[tuple[str, int]]) -> dict[tuple[str, int], list[int]]:
-    """Per (action, node id), the users `users_allowed(action, node, exclude_roles={admin})` would return, for many
-    nodes at once: two queries (per 500 nodes) instead of one per node.
+    """Per (action, node id), the users `users_allowed(action, node, exclude_roles={admin})` would
+    return, for many nodes at once: two queries (per 500 nodes) instead of one per node.
 
     The decision itself is `Scope.allows`, asked one membership at a time, so the daily job and
     the screens can never disagree about who must act; tests check it against `users_allowed`.

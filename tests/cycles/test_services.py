@@ -365,9 +365,9 @@ def test_the_assessment_is_prefilled_from_the_registration_with_its_source(
     cycle, agency, officer = _registered_agency(tree, province_officer, commune_police)
     assessment = services.assessment_start(by=officer, scope=scope(officer), cycle=cycle, node=agency)
     found = facts.prefills(cycle, agency, services.registration_of(assessment))
-    # Registered today (November of the year before): early counts as "by Quý I".
+    # The registration's day is its signed form's date (10/02, in Quý I).
     assert found["TT124.CQDN.1"]["registration_in_q1"].value is True
-    assert "Đăng ký phấn đấu ngày" in found["TT124.CQDN.1"]["registration_in_q1"].source
+    assert "10/02/2027" in found["TT124.CQDN.1"]["registration_in_q1"].source
     assert found["TT124.CQDN.1"]["party_resolution_in_q1"].value is True
     assert "Nghị quyết 01/KH" in found["TT124.CQDN.1"]["party_resolution_in_q1"].source
     scores = facts.score_prefills(cycle, agency, services.registration_of(assessment))

@@ -118,7 +118,7 @@ def evidence_in_use(document: EvidenceDocument) -> str:
     )
     if registration is not None:
         role = next(
-            str(Registration._meta.get_field(name).verbose_name)
+            str(getattr(Registration._meta.get_field(name), "verbose_name", name))
             for name in fields
             if getattr(registration, f"{name}_id") == document.pk
         )

@@ -63,7 +63,9 @@ def test_a_unit_under_the_issuer_that_the_caller_does_not_see_is_not_named(tree)
     assessment_row(cycle, tree.unit)
     with pytest.raises(services.UnitsRefused) as refused:
         draft(narrow, cycle, tree.commune, [tree.unit.pk])
-    assert [(r.name, r.reason) for r in refused.value.refusals] == [(f"#{tree.unit.pk}", neutral(tree.unit.pk))]
+    assert [(r.name, r.reason) for r in refused.value.refusals] == [
+        (f"#{tree.unit.pk}", neutral(tree.unit.pk))
+    ]
 
 
 def test_the_api_and_the_form_refuse_an_unseen_unit_without_its_name(client, tree, commune_police):
@@ -72,7 +74,12 @@ def test_the_api_and_the_form_refuse_an_unseen_unit_without_its_name(client, tre
     client.defaults["HTTP_AUTHORIZATION"] = f"Token {Token.objects.get_or_create(user=commune_police)[0].key}"
     response = client.post(
         reverse("api:decision-list"),
-        {"cycle": cycle.pk, "issuer": tree.commune.pk, "kind": "recognition", "node_ids": [tree.other_unit.pk]},
+        {
+            "cycle": cycle.pk,
+            "issuer": tree.commune.pk,
+            "kind": "recognition",
+            "node_ids": [tree.other_unit.pk],
+        },
         content_type="application/json",
     )
     assert response.status_code == 400
@@ -123,7 +130,9 @@ def test_excluded_inactive_and_dissolved_units_are_refused_with_the_reason(tree,
         assessment_row(cycle, node)
 
     with pytest.raises(services.UnitsRefused) as refused:
-        draft(commune_police, cycle, tree.commune, [n.pk for n in (tree.unit, primary, small, closed, merged)])
+        draft(
+            commune_police, cycle, tree.commune, [n.pk for n in (tree.unit, primary, small, closed, merged)]
+        )
 
     reasons = {r.name: r.reason for r in refused.value.refusals}
     assert set(reasons) == {primary.name, small.name, closed.name, merged.name}
@@ -133,7 +142,10 @@ def test_excluded_inactive_and_dissolved_units_are_refused_with_the_reason(tree,
     )
     assert "Doanh nghiệp nhỏ, siêu nhỏ" in reasons[small.name]
     assert reasons[closed.name] == "Đơn vị đã ngừng hoạt động."
-    assert reasons[merged.name] == "Đơn vị đã hết hiệu lực từ ngày 01/07/2026 (sáp nhập, chia tách hoặc giải thể)."
+    assert (
+        reasons[merged.name]
+        == "Đơn vị đã hết hiệu lực từ ngày 01/07/2026 (sáp nhập, chia tách hoặc giải thể)."
+    )
     # The eligible unit alone goes through.
     assert draft(commune_police, cycle, tree.commune, [tree.unit.pk]).items.get().node == tree.unit
 

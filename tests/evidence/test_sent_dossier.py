@@ -194,10 +194,15 @@ def test_the_api_needs_the_version_to_link_or_withdraw(tree, unit_officer, frame
     no_version = api.post(links_url, {"criterion_ids": ["TT124.KDC.5"]}, format="json")
     assert no_version.status_code == 400 and "version" in no_version.json()
     assert api.post(withdraw_url, {"reason": "Trùng"}, format="json").status_code == 400
-    assert api.post(links_url, {"criterion_ids": ["TT124.KDC.5"], "version": 1}, format="json").status_code == 200
+    assert (
+        api.post(links_url, {"criterion_ids": ["TT124.KDC.5"], "version": 1}, format="json").status_code
+        == 200
+    )
     # A page read before the relinking cannot withdraw blindly.
     assert api.post(withdraw_url, {"reason": "Trùng", "version": 1}, format="json").status_code == 409
-    assert api.post(withdraw_url, {"reason": "Trùng", "version": 2}, format="json").json()["is_active"] is False
+    assert (
+        api.post(withdraw_url, {"reason": "Trùng", "version": 2}, format="json").json()["is_active"] is False
+    )
 
 
 # --- The selector the cycle offers documents from ----------------------------------------------

@@ -370,7 +370,9 @@ def test_withdrawal_needs_a_reason_and_happens_once(tree, unit_officer):
         services.evidence_withdraw(
             by=unit_officer, scope=scope, document=document, reason="  ", expected_version=1
         )
-    services.evidence_withdraw(by=unit_officer, scope=scope, document=document, reason="Trùng", expected_version=1)
+    services.evidence_withdraw(
+        by=unit_officer, scope=scope, document=document, reason="Trùng", expected_version=1
+    )
     with pytest.raises(DomainError):
         services.evidence_withdraw(
             by=unit_officer, scope=scope, document=document, reason="Lần nữa", expected_version=2

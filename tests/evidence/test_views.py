@@ -59,7 +59,11 @@ def test_withdrawn_documents_are_listed_only_on_request(client, tree, unit_offic
 
     document = samples.make(unit_officer, tree.unit, title="Bản nháp cũ")
     services.evidence_withdraw(
-        by=unit_officer, scope=Scope.for_user(unit_officer), document=document, reason="Trùng", expected_version=1
+        by=unit_officer,
+        scope=Scope.for_user(unit_officer),
+        document=document,
+        reason="Trùng",
+        expected_version=1,
     )
     client.force_login(unit_officer)
     assert "Bản nháp cũ" not in client.get(_list_url(tree.unit)).content.decode()

@@ -316,29 +316,35 @@ def registration_submit(
 ) -> Registration:
     """Send the registration to the commune police; late ones are accepted but flagged."""
     _require_open(registration.cycle)
-    missing = registration_missing(registration)
-    if missing:
-        raise DomainError(_("Chưa gửi được, hồ sơ còn thiếu: %(items)s.") % {"items": "; ".join(missing)})
-    # The registration's day is the date of the signed registration form (bản đăng ký), which the
-    # commune police check against the paper before accepting; a sent dossier's documents cannot
-    # change any more. Whether it reached ANTQ late is the first sending's date against the deadline.
-    assert registration.form_document is not None  # noqa: S101 - registration_missing checked it
-    updates: dict[str, Any] = {"return_reason": "", "registered_on": registration.form_document.issue_date}
-    if registration.submitted_at is None:
-        today = timezone.localdate()
-        due = calendar.deadline(registration.cycle, registration.node, DeadlineCode.REGISTRATION)
-        late = due is not None and today > due.due
-        updates.update({"submitted_at": timezone.now(), "is_late": late})
-    updated = apply_transition(
-        registration,
-        workflow=workflows.REGISTRATION,
-        to=RegistrationStatus.SUBMITTED,
-        by=by,
-        scope=scope,
-        node=registration.node,
-        expected_version=expected_version,
-        updates=updates,
-    )
+    with transaction.atomic():
+        # The dossier as it is now, its documents locked: an edit of a cited document waits for
+        # this transaction and then sees the registration sent (and is refused).
+        fresh: Registration = _locked(registration, expected_version)
+        cited = [pk for pk in (fresh.resolution_id, fresh.plan_id, fresh.form_document_id) if pk is not None]
+        documents = {d.pk: d for d in EvidenceDocument.objects.select_for_update().filter(pk__in=cited)}
+        missing = registration_missing(fresh)
+        if missing:
+            raise DomainError(_("Chưa gửi được, hồ sơ còn thiếu: %(items)s.") % {"items": "; ".join(missing)})
+        _validate_registration(fresh)
+        # The registration's day is the date of the signed registration form (bản đăng ký), which
+        # the commune police check against the paper before accepting; a sent dossier's documents
+        # cannot change any more. Whether it reached ANTQ late is the first sending's date.
+        form = documents[fresh.form_document_id]  # type: ignore[index]
+        updates: dict[str, Any] = {"return_reason": "", "registered_on": form.issue_date}
+        if fresh.submitted_at is None:
+            today = timezone.localdate()
+            due = calendar.deadline(fresh.cycle, fresh.node, DeadlineCode.REGISTRATION)
+            updates.update({"submitted_at": timezone.now(), "is_late": due is not None and today > due.due})
+        updated = apply_transition(
+            fresh,
+            workflow=workflows.REGISTRATION,
+            to=RegistrationStatus.SUBMITTED,
+            by=by,
+            scope=scope,
+            node=fresh.node,
+            expected_version=expected_version,
+            updates=updates,
+        )
     url = reverse("cycles:registration", kwargs={"pk": updated.pk})
     title = _("Đăng ký phấn đấu năm %(year)s chờ tiếp nhận") % {"year": updated.cycle.year}
     transaction.on_commit(lambda: _notify(Action.REGISTRATION_REVIEW, updated.node, "submitted", title, url))
@@ -348,6 +354,7 @@ def registration_submit(
 def registration_accept(
     *, by: User, scope: Scope, registration: Registration, expected_version: int
 ) -> Registration:
+    _require_open(registration.cycle)
     updated = apply_transition(
         registration,
         workflow=workflows.REGISTRATION,

@@ -432,8 +432,11 @@ class AssessmentSheet:
                     used.setdefault(attribute, []).append(check.label_vi)
         fields = []
         stored = self.assessment.unit_facts or {}
-        for key, label in self.framework.unit_attributes.items():
-            if key not in used or key == "is_general_education":
+        # In the order the criteria first use them (the stored framework is JSON: PostgreSQL's jsonb
+        # does not keep the order of a mapping's keys, the criteria list it does).
+        for key in used:
+            label = self.framework.unit_attributes.get(key, key)
+            if key == "is_general_education":
                 continue  # the school level decides is_general_education (unit registry)
             name = f"attr:{key}"
             raw = self._get(name) if self._typed("self") else yes_no(stored.get(key))

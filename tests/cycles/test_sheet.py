@@ -64,7 +64,8 @@ def test_school_sheet_has_one_field_per_check_and_the_qd510_rows(school_assessme
     incident_block = next(b for b in sheet.sections[2].blocks if b.id == "TT124.CSGD.3.a")
     assert incident_block.incident_labels and not incident_block.checks
     # "nơi có" attributes the checks depend on; is_general_education comes from the registry.
-    assert [a.key for a in sheet.attributes] == ["has_party_org", "eligible_for_emulation", "has_guard_force"]
+    # In the order the criteria first use them (CSGD.1: party; CSGD.5: guard force, emulation).
+    assert [a.key for a in sheet.attributes] == ["has_party_org", "has_guard_force", "eligible_for_emulation"]
     assert sheet.has_sheet
     derived = next(r for r in sheet.rows if r.id == "QD510.CQ.8.c")
     assert derived.derived and not derived.self_raw

@@ -61,7 +61,7 @@ class Decision(TimeStampedModel):
     number = models.CharField(_("số"), max_length=20, blank=True)
     symbol = models.CharField(_("ký hiệu"), max_length=40, default="QĐ-UBND")
     # The year of `issued_on`, set at issue: numbers restart every calendar year (NĐ 30 Điều 15).
-    number_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    number_year = models.PositiveSmallIntegerField(_("năm của số"), null=True, blank=True, editable=False)
     issued_on = models.DateField(_("ngày ký"), null=True, blank=True)
     place = models.CharField(_("địa danh"), max_length=100, blank=True)
     signer_prefix = models.CharField(_("thẩm quyền ký"), max_length=40, blank=True)
@@ -76,7 +76,12 @@ class Decision(TimeStampedModel):
     revoked_on = models.DateField(_("ngày thu hồi"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ký ban hành"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True

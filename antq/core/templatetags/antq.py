@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from antq.org.choices import UNIT_KINDS, NodeKind
 from antq.org.eligibility import exclusion_label
@@ -37,6 +39,16 @@ def _model_field(object_type: str, name: str) -> Any:
         return None
 
 
+# Keys services write into the log that are not fields of the object.
+_EXTRA_LABELS = {
+    "units": _lazy("đơn vị"),
+    "frameworks": _lazy("bộ tiêu chí"),
+    "criteria": _lazy("tiêu chí"),
+    "revision": _lazy("lần ghi"),
+}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _readable(field: Any, value: Any) -> str:
     """A stored audit value as a person reads it: choice labels, Có/Không, ∅ for nothing."""
     if value is None or value == "":
@@ -47,6 +59,11 @@ def _readable(field: Any, value: Any) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if field is not None and field.name == "exclusion_code":
         return exclusion_label(str(value))
+    if isinstance(value, list):
+        return "; ".join(_readable(None, v) for v in value) or "∅"
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        # Dates are stored ISO in the log; people read dd/mm/yyyy.
+        return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
     return str(value)
 
 
@@ -74,7 +91,7 @@ def audit_change(context: template.Context, event: Any, name: str, pair: Any) ->
     old: Any
     new: Any
     old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-    label = str(field.verbose_name) if field is not None else name
+    label = str(field.verbose_name) if field is not None else str(_EXTRA_LABELS.get(name, name))
     if field is not None and field.is_relation and getattr(field.related_model, "__name__", "") == "OrgNode":
         names: dict[Any, str] = dict(_node_names(context))
         old, new = names.get(old, old), names.get(new, new)

@@ -262,8 +262,9 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "ANTQ API",
     "DESCRIPTION": (
-        "API v1 của ANTQ: cây đơn vị hành chính, danh bạ đơn vị, phân quyền, kỳ đánh giá (đăng ký, tự đánh giá, "
-        "cấp trên chấm), tài liệu minh chứng, vụ việc, quyết định công nhận và phân loại, thông báo."
+        "API v1 của ANTQ: cây đơn vị hành chính, danh bạ đơn vị, phân quyền, kỳ đánh giá "
+        "(đăng ký, tự đánh giá, cấp trên chấm), tài liệu minh chứng, vụ việc, quyết định công nhận "
+        "và phân loại, thông báo."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -515,8 +515,8 @@ def number(page: Page, label: str, value: int) -> None:
 
 def ratio(page: Page, label: str, met: int, total: int) -> None:
     check = page.locator(".check").filter(has_text=label)
-    check.get_by_label("Số đạt").fill(str(met))
-    check.get_by_label("Tổng số").fill(str(total))
+    check.get_by_label("Số đạt", exact=True).fill(str(met))
+    check.get_by_label("Tổng số", exact=True).fill(str(total))
 
 
 def rating(page: Page, label: str, level: str) -> None:
@@ -544,8 +544,8 @@ def guard_and_subunits(page: Page) -> None:
 def fill_residential_area(page: Page) -> None:
     yes(page, "Thực hiện đầy đủ chủ trương, chính sách, pháp luật, quy định địa phương về ANTT")
     check = page.locator(".check").filter(has_text="Số vụ tội phạm, TNXH, vi phạm pháp luật so với năm trước")
-    check.get_by_label("Năm nay").fill("2")
-    check.get_by_label("Năm trước").fill("3")
+    check.get_by_label("Năm nay", exact=True).fill("2")
+    check.get_by_label("Năm trước", exact=True).fill("3")
     yes(page, "Quản lý, giáo dục, giúp đỡ hiệu quả các loại đối tượng cư trú trên địa bàn")
     rating(page, "Mức đánh giá lực lượng tham gia bảo vệ ANTT ở cơ sở", "Hoàn thành tốt nhiệm vụ")
     number(page, "Số người của lực lượng bị xử lý kỷ luật", 0)

@@ -20,6 +20,8 @@ from django.utils import timezone
 from antq.accounts.scope import Scope
 from antq.cycles import services
 from antq.cycles.models import Cycle, Registration
+from antq.decisions.choices import DecisionKind
+from antq.decisions.services import decision_draft_create
 from antq.evidence.services import evidence_create
 from antq.incidents.services import incident_record
 from antq.org.choices import NodeKind
@@ -166,6 +168,17 @@ def load_demo_cycle(*, province: OrgNode, commune: OrgNode, users: dict[str, Use
             )
             services.assessment_approve(
                 by=police, scope=police_scope, assessment=assessment, expected_version=assessment.version
+            )
+            # The commune police draft the recognition decision; the commune leader (xa.lanhdao)
+            # finds it waiting to be signed.
+            decision_draft_create(
+                by=police,
+                scope=police_scope,
+                cycle=cycle,
+                issuer=commune,
+                kind=DecisionKind.RECOGNITION,
+                node_ids=[unit.pk],
+                data={"proposal_ref": "Tờ trình số 45/TTr-CAP ngày 10/11/2026 của Công an phường"},
             )
     return cycle
 

@@ -183,8 +183,32 @@ def next_due(node: OrgNode, today: dt.date) -> tuple[Cycle, Deadline] | None:
     cycle = cycle_for(node, today.year)
     if cycle is None or cycle.status != CycleStatus.OPEN:
         return None
-    upcoming = [d for d in calendar(cycle, node) if d.due >= today]
+    items = calendar(cycle, node)
+    done: set[str] = set()
+    if node.kind in UNIT_KINDS:
+        # A unit's own work past its date comes first ("quá hạn"), then the next date still ahead.
+        done = _done_codes(cycle, node)
+        overdue = [d for d in items if d.code in OWN_WORK and d.code not in done and d.due < today]
+        if overdue:
+            return cycle, overdue[0]
+    upcoming = [d for d in items if d.due >= today and d.code not in done]
     return (cycle, upcoming[0]) if upcoming else None
+
+
+# Deadlines for work the unit itself does (the others are its superiors' decisions).
+OWN_WORK = {"registration", "self_assessment"}
+
+
+def _done_codes(cycle: Cycle, node: OrgNode) -> set[str]:
+    """Which of the unit's own deadlines it has met (registration sent, self-assessment sent)."""
+    done = set()
+    sent = [RegistrationStatus.SUBMITTED, RegistrationStatus.ACCEPTED]
+    if Registration.objects.filter(cycle=cycle, node=node, status__in=sent).exists():
+        done.add("registration")
+    assessed = [AssessmentStatus.SUBMITTED, AssessmentStatus.APPROVED]
+    if Assessment.objects.filter(cycle=cycle, node=node, status__in=assessed).exists():
+        done.add("self_assessment")
+    return done
 
 
 def pending_obligations(on: dt.date) -> list[Obligation]:

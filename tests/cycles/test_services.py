@@ -774,3 +774,22 @@ def test_reminders_use_every_override_of_a_node(tree, province_officer, commune_
     pending = {(o.node_id, o.deadline_code): o.due for o in calendar.pending_obligations(dt.date(2027, 2, 1))}
     assert pending[(tree.unit.pk, "registration")] == dt.date(2027, 3, 1)
     assert pending[(tree.unit.pk, "self_assessment")] == dt.date(2027, 10, 20)
+
+
+def test_the_banner_puts_a_units_overdue_work_first_and_skips_what_is_done(
+    tree, province_officer, unit_officer
+):
+    cycle = open_cycle(province_officer, tree.province, year=2027)
+    found = calendar.next_due(tree.unit, dt.date(2027, 4, 10))
+    assert (
+        found is not None and found[1].code == "registration" and found[1].days_left(dt.date(2027, 4, 10)) < 0
+    )
+    registration = complete_registration(unit_officer, cycle, tree.unit)
+    services.registration_submit(
+        by=unit_officer,
+        scope=scope(unit_officer),
+        registration=registration,
+        expected_version=registration.version,
+    )
+    found = calendar.next_due(tree.unit, dt.date(2027, 4, 10))
+    assert found is not None and found[1].code == "self_assessment" and found[1].due == dt.date(2027, 10, 31)

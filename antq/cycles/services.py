@@ -603,12 +603,22 @@ def assessment_return(
             expected_version=expected_version,
             updates={"return_reason": reason.strip(), "round": assessment.round + 1},
         )
-        AssessmentRound.objects.filter(assessment=updated, number=updated.round - 1).update(
-            outcome=AssessmentStatus.RETURNED,
-            outcome_at=timezone.now(),
-            outcome_by=by,
-            outcome_reason=reason.strip(),
+        previous = AssessmentRound.objects.select_for_update().get(
+            assessment=updated, number=updated.round - 1
         )
+        previous.outcome, previous.outcome_at, previous.outcome_by = (
+            AssessmentStatus.RETURNED,
+            timezone.now(),
+            by,
+        )
+        previous.outcome_reason = reason.strip()
+        # The reviewer's column as it stood when returned: the round history keeps both columns.
+        previous.snapshot = {
+            **previous.snapshot,
+            "superior_scores": updated.superior_scores,
+            "superior_reasons": updated.superior_reasons,
+        }
+        previous.save()
     url = reverse("cycles:assessment", kwargs={"pk": updated.pk})
     title = _("Bản tự đánh giá năm %(year)s bị trả lại") % {"year": updated.cycle.year}
     transaction.on_commit(lambda: _notify(Action.SELF_ASSESS, updated.node, "returned", title, url))

@@ -492,6 +492,9 @@ def test_review_round_trip_with_a_return_keeps_history(tree, province_officer, c
         )
     )
     assert rounds == [(1, "returned", "Bổ sung biên bản họp đánh giá"), (2, "approved", "")]
+    first = AssessmentRound.objects.get(assessment=assessment, number=1)
+    assert first.snapshot["superior_scores"]["QD510.CQ.7"] == 5
+    assert first.snapshot["superior_reasons"] == {"QD510.CQ.7": "Mô hình camera chỉ hoạt động 4 tháng"}
     assert float(assessment.superior_total) == 92
 
 

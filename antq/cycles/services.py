@@ -603,22 +603,27 @@ def assessment_return(
             expected_version=expected_version,
             updates={"return_reason": reason.strip(), "round": assessment.round + 1},
         )
-        previous = AssessmentRound.objects.select_for_update().get(
-            assessment=updated, number=updated.round - 1
+        previous = (
+            AssessmentRound.objects.select_for_update()
+            .filter(assessment=updated, number=updated.round - 1)
+            .first()
         )
-        previous.outcome, previous.outcome_at, previous.outcome_by = (
-            AssessmentStatus.RETURNED,
-            timezone.now(),
-            by,
-        )
-        previous.outcome_reason = reason.strip()
-        # The reviewer's column as it stood when returned: the round history keeps both columns.
-        previous.snapshot = {
-            **previous.snapshot,
-            "superior_scores": updated.superior_scores,
-            "superior_reasons": updated.superior_reasons,
-        }
-        previous.save()
+        # A submitted assessment has its round (`assessment_submit` writes it); rows made otherwise
+        # (imports, fixtures) may not: the audit event still records the return.
+        if previous is not None:
+            previous.outcome, previous.outcome_at, previous.outcome_by = (
+                AssessmentStatus.RETURNED,
+                timezone.now(),
+                by,
+            )
+            previous.outcome_reason = reason.strip()
+            # The reviewer's column as it stood when returned: the round history keeps both columns.
+            previous.snapshot = {
+                **previous.snapshot,
+                "superior_scores": updated.superior_scores,
+                "superior_reasons": updated.superior_reasons,
+            }
+            previous.save()
     url = reverse("cycles:assessment", kwargs={"pk": updated.pk})
     title = _("Bản tự đánh giá năm %(year)s bị trả lại") % {"year": updated.cycle.year}
     transaction.on_commit(lambda: _notify(Action.SELF_ASSESS, updated.node, "returned", title, url))

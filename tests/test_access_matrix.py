@@ -79,6 +79,10 @@ MAY = {
         "decision_draft",
         "decision_issue",
         "award_propose",
+        "activity_record",
+        "force_rate",
+        "inspect",
+        "plan_manage",
     },
     "province_officer": {
         "view",
@@ -97,6 +101,8 @@ MAY = {
         "assessment_review",
         "decision_draft",
         "award_propose",
+        "inspect",
+        "plan_manage",
     },
     "province_leader": {"view", "export", "audit_view", "decision_issue"},
     "inspector": {"view", "export", "audit_view"},
@@ -117,9 +123,22 @@ MAY = {
         "assessment_review",
         "decision_draft",
         "award_propose",
+        "activity_record",
+        "force_rate",
+        "inspect",
+        "plan_manage",
     },
-    "commune_leader": {"view", "export", "audit_view", "decision_issue"},
-    "unit_officer": {"view", "unit_edit", "audit_view", "register", "evidence_manage", "self_assess"},
+    "commune_leader": {"view", "export", "audit_view", "decision_issue", "force_rate"},
+    "unit_officer": {
+        "view",
+        "unit_edit",
+        "audit_view",
+        "register",
+        "evidence_manage",
+        "self_assess",
+        "activity_record",
+        "plan_manage",
+    },
 }
 # Actions a persona has only on some kinds of node (by the product decisions): the commune police
 # register and self-assess their commune but review the units below it; decisions are drafted and
@@ -135,6 +154,12 @@ KIND_LIMITS: dict[tuple[str, str], set[str]] = {
     ("province_leader", "decision_issue"): {"province"},
     ("province_officer", "registration_review"): {"unit", "commune"},
     ("province_officer", "assessment_review"): {"unit", "commune"},
+    ("commune_police", "inspect"): {"unit"},
+    ("province_officer", "inspect"): {"unit", "commune"},
+    ("commune_police", "plan_manage"): {"commune"},
+    ("province_officer", "plan_manage"): {"province"},
+    ("commune_police", "force_rate"): {"commune"},
+    ("commune_leader", "force_rate"): {"commune"},
 }
 
 

@@ -58,6 +58,7 @@ def menu(scope: Scope) -> list[MenuItem]:
             items.append(MenuItem(str(_("Chờ xử lý")), reverse("cycles:review"), "review"))
         items.append(MenuItem(str(_("Minh chứng")), reverse("evidence:index"), "evidence"))
         items.append(MenuItem(str(_("Vụ việc")), reverse("incidents:list"), "incidents"))
+        items.append(MenuItem(str(_("Phong trào")), reverse("movement"), "movement"))
         # Decisions are seen through their issuer (commune or province); a unit officer follows
         # the unit's own result from its year page instead.
         if scope.roles() - {Role.UNIT_OFFICER}:

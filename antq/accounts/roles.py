@@ -45,6 +45,11 @@ class Action(models.TextChoices):
     DECISION_DRAFT = "decision_draft", _("Dự thảo quyết định")
     DECISION_ISSUE = "decision_issue", _("Ký ban hành, thu hồi quyết định")
     AWARD_PROPOSE = "award_propose", _("Đề nghị khen thưởng")
+    # The movement's activity (issue 5).
+    ACTIVITY_RECORD = "activity_record", _("Ghi nhận hoạt động phong trào")
+    FORCE_RATE = "force_rate", _("Đánh giá, xếp loại tổ bảo vệ ANTT")
+    INSPECT = "inspect", _("Kiểm tra phong trào")
+    PLAN_MANAGE = "plan_manage", _("Lập kế hoạch")
 
 
 A = Action
@@ -57,16 +62,48 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     # A unit officer keeps the unit's own registry record up to date but cannot create or
     # deactivate units: that is the commune police's register.
     Role.UNIT_OFFICER: frozenset(
-        {A.VIEW, A.AUDIT_VIEW, A.UNIT_EDIT, A.REGISTER, A.EVIDENCE_MANAGE, A.SELF_ASSESS}
+        {
+            A.VIEW,
+            A.AUDIT_VIEW,
+            A.UNIT_EDIT,
+            A.REGISTER,
+            A.EVIDENCE_MANAGE,
+            A.SELF_ASSESS,
+            A.ACTIVITY_RECORD,
+            A.PLAN_MANAGE,
+        }
     ),
     # The commune police register and self-assess the commune itself (they draft for the UBND xã)
     # and review the units under it: ACTION_NODE_KINDS keeps those two apart.
     Role.COMMUNE_POLICE: frozenset(
-        _READ | _REGISTRY | _REVIEW | {A.DEADLINE_SET, A.REGISTER, A.EVIDENCE_MANAGE, A.SELF_ASSESS}
+        _READ
+        | _REGISTRY
+        | _REVIEW
+        | {
+            A.DEADLINE_SET,
+            A.REGISTER,
+            A.EVIDENCE_MANAGE,
+            A.SELF_ASSESS,
+            A.ACTIVITY_RECORD,
+            A.FORCE_RATE,
+            A.INSPECT,
+            A.PLAN_MANAGE,
+        }
     ),
-    Role.COMMUNE_LEADER: frozenset(_READ | {A.DECISION_ISSUE}),
+    # The chairman of the commune committee decides the security teams' ratings (HD 01/HD-BCA-V05).
+    Role.COMMUNE_LEADER: frozenset(_READ | {A.DECISION_ISSUE, A.FORCE_RATE}),
     Role.PROVINCE_OFFICER: frozenset(
-        _READ | _REGISTRY | _REVIEW | {A.MEMBERSHIP_MANAGE, A.CYCLE_MANAGE, A.DEADLINE_SET, A.EVIDENCE_MANAGE}
+        _READ
+        | _REGISTRY
+        | _REVIEW
+        | {
+            A.MEMBERSHIP_MANAGE,
+            A.CYCLE_MANAGE,
+            A.DEADLINE_SET,
+            A.EVIDENCE_MANAGE,
+            A.INSPECT,
+            A.PLAN_MANAGE,
+        }
     ),
     Role.PROVINCE_LEADER: frozenset(_READ | {A.DECISION_ISSUE}),
     Role.SYSTEM_ADMIN: frozenset(set(A)),
@@ -100,6 +137,15 @@ ACTION_NODE_KINDS: dict[tuple[str, str], frozenset[str]] = {
     (Role.PROVINCE_LEADER, A.DECISION_ISSUE): frozenset({NodeKind.PROVINCE}),
     (Role.PROVINCE_OFFICER, A.REGISTRATION_REVIEW): UNIT_KINDS | {NodeKind.COMMUNE},
     (Role.PROVINCE_OFFICER, A.ASSESSMENT_REVIEW): UNIT_KINDS | {NodeKind.COMMUNE},
+    # A superior inspects the level below: the commune police their units, the province its
+    # communes and units. Plans are drafted at the drafter's own level.
+    (Role.COMMUNE_POLICE, A.INSPECT): UNIT_KINDS,
+    (Role.PROVINCE_OFFICER, A.INSPECT): UNIT_KINDS | {NodeKind.COMMUNE},
+    (Role.COMMUNE_POLICE, A.PLAN_MANAGE): frozenset({NodeKind.COMMUNE}),
+    (Role.PROVINCE_OFFICER, A.PLAN_MANAGE): frozenset({NodeKind.PROVINCE}),
+    # Teams are rated commune by commune (the 20% quota is counted over a commune).
+    (Role.COMMUNE_POLICE, A.FORCE_RATE): frozenset({NodeKind.COMMUNE}),
+    (Role.COMMUNE_LEADER, A.FORCE_RATE): frozenset({NodeKind.COMMUNE}),
 }
 
 # Roles a province officer may grant inside the province; only a system administrator grants

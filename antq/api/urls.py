@@ -4,11 +4,17 @@ from rest_framework.routers import SimpleRouter
 
 from antq.api import views
 from antq.api.evaluate import EvaluateView
+from antq.coordination import api as coordination_api
 from antq.cycles import api as cycles_api
 from antq.decisions import api as decisions_api
 from antq.evidence import api as evidence_api
+from antq.forces import api as forces_api
 from antq.incidents import api as incidents_api
+from antq.initiatives import api as initiatives_api
+from antq.inspections import api as inspections_api
 from antq.notifications import api as notifications_api
+from antq.outreach import api as outreach_api
+from antq.plans import api as plans_api
 
 router = SimpleRouter()
 router.register("nodes", views.NodeViewSet, basename="node")
@@ -29,4 +35,10 @@ urlpatterns = [
     path("v1/", include(incidents_api.urlpatterns)),
     path("v1/", include(decisions_api.urlpatterns)),
     path("v1/", include(notifications_api.urlpatterns)),
+    path("v1/", include(initiatives_api.urlpatterns)),
+    path("v1/", include(forces_api.urlpatterns)),
+    path("v1/", include(outreach_api.urlpatterns)),
+    path("v1/", include(coordination_api.urlpatterns)),
+    path("v1/", include(inspections_api.urlpatterns)),
+    path("v1/", include(plans_api.urlpatterns)),
 ]

@@ -1,0 +1,8 @@
+"""REST endpoints of the plans app, mounted under /api/v1/ by `antq.api.urls`."""
+
+from __future__ import annotations
+
+from rest_framework.routers import SimpleRouter
+
+router = SimpleRouter()
+urlpatterns = router.urls

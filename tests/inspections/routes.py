@@ -1,0 +1,7 @@
+"""Access-matrix expectations of the inspections app's routes (see tests/test_access_matrix.py)."""
+
+from __future__ import annotations
+
+from tests.matrix import Route
+
+ROUTES: dict[str, Route] = {}

@@ -175,6 +175,7 @@ def _job(personas, tree):  # type: ignore[no-untyped-def]
 
 ROUTES: dict[str, Route] = {
     "home": Route("view"),
+    "movement": Route("view"),
     "accounts:login": Route("view", public=True, ok=(200, 302)),
     "accounts:logout": Route("view", method="post", ok=(302,), public=True),
     "accounts:user_list": Route("membership_manage"),

@@ -290,6 +290,9 @@ SPECTACULAR_SETTINGS = {
         "NotificationKindEnum": "antq.notifications.models.NotificationKind",
         "NodeKindEnum": "antq.org.choices.NodeKind",
         "ImportJobStatusEnum": "antq.units.models.ImportJob.Status",
+        "InspectionStatusEnum": "antq.inspections.choices.InspectionStatus",
+        "FindingStatusEnum": "antq.inspections.choices.FindingStatus",
+        "CheckResultEnum": "antq.inspections.choices.CheckResult",
     },
 }
 

@@ -192,6 +192,8 @@ class AssessmentDetailSerializer(AssessmentSerializer):
             "unit_facts",
             "answers",
             "self_scores",
+            "self_reasons",
+            "derived_scores",
             "superior_scores",
             "superior_reasons",
             "notes",
@@ -208,6 +210,11 @@ class SelfSerializer(serializers.Serializer):  # type: ignore[type-arg]
     unit_facts = serializers.DictField(child=serializers.BooleanField(), required=False)
     answers = serializers.DictField(child=serializers.JSONField(), required=False)
     self_scores = serializers.DictField(child=serializers.JSONField(), required=False)
+    self_reasons = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=2000),
+        required=False,
+        help_text=gettext_lazy("Lý do sửa điểm theo hồ sơ (mục 1–4, 6, 7), theo mã mục"),
+    )
     notes = serializers.DictField(
         child=serializers.CharField(allow_blank=True, max_length=2000), required=False
     )

@@ -18,10 +18,12 @@ import yaml
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from antq.core.facts import RecordFact
 from antq.criteria.engine import Library, evaluate_document
 from antq.criteria.engine.errors import FactsError
 from antq.criteria.engine.schema import CriteriaSet, ScoreSheet, TT124Framework
 from antq.criteria.selectors import engine_framework
+from antq.cycles import derived
 from antq.cycles.choices import RegistrationStatus
 from antq.cycles.models import Assessment, Cycle, Registration
 from antq.incidents.selectors import incidents_for_facts
@@ -37,12 +39,8 @@ GENERAL_EDUCATION = {
 }
 
 
-@dataclass(frozen=True)
-class Prefill:
-    """A value ANTQ already knows for one check (or score), and the record it came from."""
-
-    value: Any
-    source: str
+# A value ANTQ already knows for one check (or score), the record it came from and where it is shown.
+Prefill = RecordFact
 
 
 def library(cycle: Cycle) -> Library:
@@ -203,6 +201,19 @@ def score_prefills(cycle: Cycle, node: OrgNode, registration: Registration | Non
     return found
 
 
+def suggested_scores(assessment: Assessment, registration: Registration | None) -> dict[str, Prefill]:
+    """QĐ 510 points the movement's records suggest (`derived_scores` in `data/prefill.yaml`): live
+    while the unit edits, as frozen at submission afterwards (the superior judges what it saw)."""
+    cycle, node = assessment.cycle, assessment.node
+    sheet = sheet_for(cycle, node)
+    if sheet is None:
+        return {}
+    if not assessment.self_editable and assessment.derived_scores:
+        return derived.frozen(assessment)
+    start, end = window(cycle, node)
+    return derived.suggest(sheet, derived.record_facts(node, registration, start, end, cycle.year))
+
+
 def unit_facts(node: OrgNode, assessment: Assessment, registration: Registration | None) -> dict[str, Any]:
     facts: dict[str, Any] = {"type": node.kind, "name": node.name}
     if node.exclusion_code:
@@ -242,19 +253,24 @@ def fact_sheet(assessment: Assessment, registration: Registration | None = None)
     cycle, node = assessment.cycle, assessment.node
     start, end = window(cycle, node)
     scores: dict[str, Any] = {}
-    derived = score_prefills(cycle, node, registration)
+    decided = score_prefills(cycle, node, registration)
+    suggested = suggested_scores(assessment, registration)
     from_records = set(prefill_map()["scores"])
-    for leaf in set(derived) | set(assessment.self_scores) | set(assessment.superior_scores):
+    leaves = set(decided) | set(suggested) | set(assessment.self_scores) | set(assessment.superior_scores)
+    for leaf in leaves:
         entry: dict[str, Any] = {}
         if leaf in from_records:
             # Points the records decide (item 8: registered, sub-units committed), in both columns;
             # without the record the item scores nothing.
-            value = derived[leaf].value if leaf in derived else 0
+            value = decided[leaf].value if leaf in decided else 0
             entry["self"] = value
             if assessment.superior_scores:
                 entry["superior"] = value
         else:
-            if assessment.self_scores.get(leaf) is not None:
+            # What the unit typed wins; otherwise the points its records suggest.
+            if assessment.self_scores.get(leaf) is None and leaf in suggested:
+                entry["self"] = suggested[leaf].value
+            elif assessment.self_scores.get(leaf) is not None:
                 entry["self"] = assessment.self_scores[leaf]
             if assessment.superior_scores.get(leaf) is not None:
                 entry["superior"] = assessment.superior_scores[leaf]

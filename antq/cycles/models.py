@@ -154,6 +154,10 @@ class Assessment(TimeStampedModel):
     # TT 124 answers keyed by criterion or sub-item id, in the engine's fact-sheet format.
     answers = models.JSONField(default=dict, blank=True)
     self_scores = models.JSONField(default=dict, blank=True)
+    # Why the unit changed points its records suggest (QĐ 510 items 1–4, 6, 7), per item id, and
+    # those suggestions as they stood at submission ({id: {value, source, url}}).
+    self_reasons = models.JSONField(default=dict, blank=True)
+    derived_scores = models.JSONField(default=dict, blank=True)
     superior_scores = models.JSONField(default=dict, blank=True)
     # Why the superior took points off, per item id (required for every deduction).
     superior_reasons = models.JSONField(default=dict, blank=True)

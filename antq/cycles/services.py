@@ -26,7 +26,7 @@ from antq.core.workflow import apply_transition
 from antq.criteria.models import Framework
 from antq.criteria.selectors import active_version
 from antq.criteria.services import framework_version_freeze
-from antq.cycles import calendar, facts, workflows
+from antq.cycles import calendar, derived, facts, workflows
 from antq.cycles.choices import AssessmentStatus, CycleStatus, DeadlineCode, RegistrationStatus
 from antq.cycles.models import Assessment, AssessmentRound, Cycle, DeadlineOverride, Registration
 from antq.evidence.models import EvidenceDocument
@@ -436,7 +436,7 @@ def _refresh_result(assessment: Assessment) -> list[dict[str, str]]:
     return evaluation.problems
 
 
-SELF_FIELDS = ("unit_facts", "answers", "self_scores", "notes", "evidence")
+SELF_FIELDS = ("unit_facts", "answers", "self_scores", "self_reasons", "notes", "evidence")
 
 
 def assessment_save_self(
@@ -490,6 +490,8 @@ def assessment_submit(*, by: User, scope: Scope, assessment: Assessment, expecte
             _("Chưa gửi được, phiếu còn %(n)s lỗi: %(items)s")
             % {"n": len(problems), "items": "; ".join(p["message"] for p in problems[:5])}
         )
+    suggested = facts.suggested_scores(assessment, registration_of(assessment))
+    _check_overrides(assessment, suggested)
     now = timezone.now()
     with transaction.atomic():
         updated = apply_transition(
@@ -500,7 +502,10 @@ def assessment_submit(*, by: User, scope: Scope, assessment: Assessment, expecte
             scope=scope,
             node=assessment.node,
             expected_version=expected_version,
-            updates={"submitted_at": now, "return_reason": ""},
+            # The points the records suggest are frozen with the submission: the superior judges
+            # what the unit saw, even if a record changes while the review is under way.
+            updates={"submitted_at": now, "return_reason": "", "derived_scores": derived.snapshot(suggested)},
+            unaudited=frozenset({"derived_scores"}),
         )
         AssessmentRound.objects.create(
             assessment=updated,
@@ -513,6 +518,22 @@ def assessment_submit(*, by: User, scope: Scope, assessment: Assessment, expecte
     title = _("Bản tự đánh giá năm %(year)s chờ cấp trên chấm") % {"year": updated.cycle.year}
     transaction.on_commit(lambda: _notify(Action.ASSESSMENT_REVIEW, updated.node, "submitted", title, url))
     return updated
+
+
+def _check_overrides(assessment: Assessment, suggested: dict[str, Any]) -> None:
+    """Every point the unit sets apart from what its records suggest needs the unit's reason."""
+    unexplained = [
+        leaf
+        for leaf, fact in suggested.items()
+        if assessment.self_scores.get(leaf) is not None
+        and not isinstance(assessment.self_scores[leaf], dict)
+        and Decimal(str(assessment.self_scores[leaf])) != Decimal(str(fact.value))
+        and not str((assessment.self_reasons or {}).get(leaf, "")).strip()
+    ]
+    if unexplained:
+        raise DomainError(
+            _("Cần ghi lý do sửa điểm theo hồ sơ cho: %(items)s.") % {"items": ", ".join(sorted(unexplained))}
+        )
 
 
 def assessment_review_save(

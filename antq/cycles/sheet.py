@@ -187,6 +187,10 @@ class ScoreRow:
     reason_name: str = ""
     reason_raw: str = ""
     prefill: Prefill | None = None
+    # Points the movement's records suggest (items 1–4, 6, 7): prefilled, changed only with a reason.
+    suggested: Prefill | None = None
+    override_name: str = ""
+    override_raw: str = ""
     self_value: Any = None  # the engine's self points (prefills and derivations included)
     superior_value: Any = None
     notes: list[str] = field(default_factory=list)
@@ -199,6 +203,17 @@ class ScoreRow:
     @property
     def deducted(self) -> bool:
         return _deducted(self.self_value, self.superior_raw)
+
+    @property
+    def overridden(self) -> bool:
+        """Whether the unit's points differ from what its records suggest."""
+        if self.suggested is None or not self.self_raw.strip():
+            return False
+        try:
+            typed = Decimal(self.self_raw.strip().replace(",", "."))
+        except InvalidOperation:
+            return False
+        return typed != Decimal(str(self.suggested.value))
 
     @property
     def chosen_documents(self) -> list[DocOption]:
@@ -245,6 +260,7 @@ class AssessmentSheet:
         self.score_sheet: ScoreSheet | None = facts.sheet_for(self.cycle, self.node)
         self.prefills = facts.prefills(self.cycle, self.node, registration)
         self.score_prefills = facts.score_prefills(self.cycle, self.node, registration)
+        self.suggested = facts.suggested_scores(assessment, registration)
         self.errors: list[str] = []
         self._cleaned: dict[str, Any] | None = None
         self._valid = False
@@ -458,6 +474,7 @@ class AssessmentSheet:
         stored_self = self.assessment.self_scores or {}
         stored_superior = self.assessment.superior_scores or {}
         stored_reasons = self.assessment.superior_reasons or {}
+        stored_overrides = self.assessment.self_reasons or {}
         rows: list[ScoreRow] = []
         for item in sheet.items:
             leaves: list[tuple[str, str, int, bool, int]] = []
@@ -508,16 +525,21 @@ class AssessmentSheet:
                     superior_name=f"sup:{leaf}",
                     reason_name=f"why:{leaf}",
                     prefill=self.score_prefills.get(leaf),
+                    suggested=None if derived else self.suggested.get(leaf),
+                    override_name=f"ovr:{leaf}",
                     self_value=found.get("self"),
                     superior_value=found.get("superior"),
                     notes=list(found.get("notes") or []),
                 )
                 if not derived:
-                    row.self_raw = (
-                        self._get(row.self_name).strip()
-                        if self._typed("self")
-                        else _points_raw(stored_self.get(leaf), found.get("self"))
-                    )
+                    if self._typed("self"):
+                        row.self_raw = self._get(row.self_name).strip()
+                        row.override_raw = self._get(row.override_name).strip()
+                    else:
+                        row.self_raw = _points_raw(stored_self.get(leaf), found.get("self"))
+                        row.override_raw = str(stored_overrides.get(leaf, ""))
+                        if stored_self.get(leaf) is None and row.suggested is not None:
+                            row.self_raw = _number_raw(row.suggested.value)
                     if self._typed("superior"):
                         row.superior_raw = self._get(row.superior_name).strip()
                         row.reason_raw = self._get(row.reason_name).strip()
@@ -585,14 +607,17 @@ class AssessmentSheet:
     def self_data(self) -> dict[str, Any]:
         """The `data` of `services.assessment_save_self`."""
         cleaned = self.cleaned
-        return {k: cleaned[k] for k in ("answers", "self_scores", "notes", "evidence", "unit_facts")}
+        keys = ("answers", "self_scores", "self_reasons", "notes", "evidence", "unit_facts")
+        return {k: cleaned[k] for k in keys}
 
     def _parse(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = {}
         if self.mode == SELF:
             cleaned["answers"] = self._parse_answers()
             cleaned["unit_facts"] = self._parse_attributes()
-            cleaned["self_scores"] = self._parse_points("self")
+            cleaned["self_scores"], cleaned["self_reasons"] = self._parse_overrides(
+                self._parse_points("self")
+            )
             cleaned["notes"], cleaned["evidence"] = self._parse_notes_and_evidence()
         elif self.mode == REVIEW:
             cleaned["superior_scores"] = self._parse_points("superior")
@@ -638,6 +663,28 @@ class AssessmentSheet:
             if points is not None:
                 found[row.id] = points
         return found
+
+    def _parse_overrides(self, points: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+        """Points equal to what the records suggest are not stored (the item keeps following the
+        records); points that differ need the unit's reason, which the superior sees."""
+        reasons: dict[str, str] = {}
+        for row in self.leaf_rows:
+            if row.suggested is None or row.id not in points:
+                continue
+            if Decimal(str(points[row.id])) == Decimal(str(row.suggested.value)):
+                del points[row.id]
+                continue
+            reason = row.override_raw.strip()
+            if not reason:
+                row.errors.append(
+                    _("Mục %(item)s: điểm tự chấm khác điểm theo hồ sơ (%(points)s), cần ghi lý do.")
+                    % {"item": row.id, "points": _number_raw(row.suggested.value)}
+                )
+            elif len(reason) > NOTE_MAX:
+                row.errors.append(_("%(item)s: lý do dài quá %(n)s ký tự.") % {"item": row.id, "n": NOTE_MAX})
+            else:
+                reasons[row.id] = reason
+        return points, reasons
 
     def _parse_notes_and_evidence(self) -> tuple[dict[str, str], dict[str, list[int]]]:
         notes: dict[str, str] = {}

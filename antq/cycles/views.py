@@ -573,8 +573,10 @@ def _preview(
     hypothetical = mode == SELF
     if hypothetical:
         self_scores = fields.get("self_scores", assessment.self_scores)
+        suggested = facts.suggested_scores(assessment, registration)
         derived = facts.score_prefills(assessment.cycle, assessment.node, registration)
-        column = {leaf: p.value for leaf, p in derived.items()}
+        column = {leaf: p.value for leaf, p in suggested.items()}
+        column.update({leaf: p.value for leaf, p in derived.items()})
         column.update(self_scores)
         fields["superior_scores"] = column
     evaluation = facts.evaluate(_hypothetical(assessment, registration, **fields), registration)

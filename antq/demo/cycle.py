@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from antq.accounts.scope import Scope
-from antq.cycles import services
+from antq.cycles import derived, services
 from antq.cycles.models import Cycle, Registration
 from antq.decisions.choices import DecisionKind
 from antq.decisions.services import decision_draft_create
@@ -150,7 +150,12 @@ def load_demo_cycle(*, province: OrgNode, commune: OrgNode, users: dict[str, Use
         assessment = services.assessment_start(by=who, scope=who_scope, cycle=cycle, node=unit)
         if n == 0:
             continue
-        data = {"answers": ANSWERS.get(unit.kind, {}), "unit_facts": UNIT_FACTS, "self_scores": _full(unit)}
+        data = {
+            "answers": ANSWERS.get(unit.kind, {}),
+            "unit_facts": UNIT_FACTS,
+            "self_scores": _full(unit),
+            "self_reasons": _paper_records(unit),
+        }
         assessment, _problems = services.assessment_save_self(
             by=who, scope=who_scope, assessment=assessment, data=data, expected_version=assessment.version
         )
@@ -250,6 +255,14 @@ def _full(unit: OrgNode) -> dict[str, int]:
     points.update({f"QD510.CQ.5.{x}": 2 for x in ["a", "b", "c", "d", "đ", "e", "g"]})
     points.update({"QD510.CQ.6.a": 2, "QD510.CQ.6.b": 2})
     return points
+
+
+def _paper_records(unit: OrgNode) -> dict[str, str]:
+    """In ANTQ's first year most activity is still on paper: the unit sets the items its records in
+    ANTQ do not show, and says so (the superior sees the reason beside the suggested points)."""
+    if unit.kind == NodeKind.RESIDENTIAL_AREA:
+        return {}
+    return {leaf: "Hồ sơ giấy lưu tại đơn vị, chưa nhập vào ANTQ" for leaf in derived.rules()}
 
 
 def _unit_user(unit: OrgNode) -> User:

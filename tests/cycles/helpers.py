@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from antq.accounts.scope import Scope
 from antq.criteria import loader
-from antq.cycles import services
+from antq.cycles import derived, services
 from antq.cycles.models import Cycle, Registration
 from antq.evidence.models import EvidenceDocument
 from antq.evidence.services import evidence_create
@@ -64,3 +64,9 @@ def complete_registration(user: User, cycle: Cycle, node: OrgNode, **overrides: 
     return services.registration_save(
         by=user, scope=scope, registration=registration, data=data, expected_version=registration.version
     )
+
+
+# Items 1–4, 6, 7 are suggested by the movement's records; a test that types them by hand (the
+# records are not kept there) gives the unit's reason, as the form and the submission require.
+PAPER_REASONS = {leaf: "Hồ sơ giấy lưu tại đơn vị" for leaf in derived.rules()}
+PAPER_POST = {f"ovr:{leaf}": reason for leaf, reason in PAPER_REASONS.items()}

@@ -17,6 +17,7 @@ from antq.cycles import services
 from antq.cycles.choices import AssessmentStatus, RegistrationStatus
 from antq.cycles.models import Registration
 from tests import factories as f
+from tests.cycles.helpers import PAPER_REASONS
 from tests.cycles.routes import documents, framework_files
 
 YEAR = 2026
@@ -201,6 +202,7 @@ def test_assessment_round_trip(tree, cycle, commune_police):
         {
             "version": version,
             "self_scores": SCHOOL_POINTS,
+            "self_reasons": PAPER_REASONS,
             "answers": {"TT124.CSGD.1": {"effective_models_count": 1}},
             "unit_facts": {"has_guard_force": True},
             "notes": {"QD510.CQ.7": "Mô hình cổng trường"},

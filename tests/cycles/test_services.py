@@ -16,7 +16,7 @@ from antq.cycles.models import AssessmentRound
 from antq.incidents.services import incident_record
 from antq.org.choices import EnterpriseSize, NodeKind
 from tests import factories as f
-from tests.cycles.helpers import complete_registration, open_cycle
+from tests.cycles.helpers import PAPER_REASONS, complete_registration, open_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -385,6 +385,7 @@ def _self_assessed(tree, province_officer, commune_police):  # type: ignore[no-u
         data={
             "answers": AGENCY_ANSWERS,
             "self_scores": SELF_SCORES,
+            "self_reasons": PAPER_REASONS,
             "unit_facts": {"has_guard_force": True, "eligible_for_emulation": True},
         },
         expected_version=assessment.version,

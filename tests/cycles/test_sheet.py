@@ -113,6 +113,7 @@ def test_parsing_gives_the_services_shapes_and_omits_empty_inputs(school_assessm
             "attr:has_guard_force": "no",
             "attr:eligible_for_emulation": "",
             "s:QD510.CQ.1": "3",
+            "ovr:QD510.CQ.1": "Nghị quyết lưu ở hồ sơ giấy",
             "s:QD510.CQ.5.a": "1,5",
             "s:QD510.CQ.2": "",
             "note:TT124.CSGD.1": "  Nghị quyết số 01  ",
@@ -134,6 +135,7 @@ def test_parsing_gives_the_services_shapes_and_omits_empty_inputs(school_assessm
     }
     assert cleaned["unit_facts"] == {"has_guard_force": False}
     assert cleaned["self_scores"] == {"QD510.CQ.1": 3, "QD510.CQ.5.a": 1.5}
+    assert cleaned["self_reasons"] == {"QD510.CQ.1": "Nghị quyết lưu ở hồ sơ giấy"}
     assert cleaned["notes"] == {"TT124.CSGD.1": "Nghị quyết số 01", "QD510.CQ.7": "Mô hình camera"}
     assert cleaned["evidence"] == {}
 

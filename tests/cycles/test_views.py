@@ -20,6 +20,7 @@ from antq.cycles.context_processors import due_next
 from antq.cycles.models import Assessment, AssessmentRound, Registration
 from antq.org.choices import NodeKind
 from tests import factories as f
+from tests.cycles.helpers import PAPER_POST
 from tests.cycles.routes import documents, framework_files
 
 YEAR = 2026
@@ -313,7 +314,8 @@ def test_assessment_form_shows_prefills_with_their_source_and_saves(
             "a:TT124.CSGD.1:effective_models_count": "2",
             "a:TT124.CSGD.2:implemented_policies_and_coordination": "yes",
             "attr:has_guard_force": "no",
-            "s:QD510.CQ.1": "3",
+            "s:QD510.CQ.1": "2",
+            **PAPER_POST,
             "note:TT124.CSGD.1": "Mô hình “Cổng trường an toàn”",
             "ev:TT124.CSGD.1": [],
         },
@@ -324,12 +326,15 @@ def test_assessment_form_shows_prefills_with_their_source_and_saves(
         "TT124.CSGD.1": {"effective_models_count": 2},
         "TT124.CSGD.2": {"implemented_policies_and_coordination": True},
     }
-    assert saved.self_scores == {"QD510.CQ.1": 3}
+    # The registration suggests 3 points for item 1; the unit set 2 and said why.
+    assert saved.self_scores == {"QD510.CQ.1": 2}
+    assert saved.self_reasons["QD510.CQ.1"] == "Hồ sơ giấy lưu tại đơn vị"
     assert saved.unit_facts == {"has_guard_force": False}
     assert saved.notes == {"TT124.CSGD.1": "Mô hình “Cổng trường an toàn”"}
     assert saved.version == school_assessment.version + 1
     page = client.get(url).content.decode()
-    assert 'value="3"' in page and "Cổng trường an toàn" in page
+    assert 'name="s:QD510.CQ.1" value="2"' in page and "Cổng trường an toàn" in page
+    assert "Theo hồ sơ: 3 điểm" in page
 
 
 def test_invalid_input_is_shown_next_to_the_field_and_nothing_is_saved(
@@ -368,6 +373,7 @@ def test_preview_fragment_evaluates_without_saving(
             "mode": "self",
             "s:QD510.CQ.1": "3",
             "s:QD510.CQ.2": "3",
+            **PAPER_POST,
             "a:TT124.CSGD.1:effective_models_count": "0",
         },
     )
@@ -427,6 +433,7 @@ def _submitted_school(client, school_officer, school_assessment):  # type: ignor
             "mode": "self",
             "op": "submit",
             **{f"s:{k}": v for k, v in leaves},
+            **PAPER_POST,
         },
         follow=True,
     )
@@ -446,7 +453,7 @@ def test_submit_locks_the_self_assessment(client, school_officer, school_assessm
         follow=True,
     )
     assert "không sửa được lúc này" in " ".join(_messages(response))
-    assert Assessment.objects.get(pk=assessment.pk).self_scores["QD510.CQ.1"] == 3
+    assert Assessment.objects.get(pk=assessment.pk).version == assessment.version
 
 
 def test_reviewer_sees_both_columns_and_a_deduction_needs_a_reason(
@@ -683,6 +690,7 @@ def test_self_assessment_conflict_keeps_what_was_typed(client, school_officer, s
             "mode": "self",
             "op": "save",
             "s:QD510.CQ.1": "2",
+            **PAPER_POST,
             "a:TT124.CSGD.1:effective_models_count": "3",
             "note:TT124.CSGD.1": "Ghi chú của tôi",
         },

@@ -19,6 +19,7 @@ from antq.accounts.scope import Scope
 from antq.criteria import loader
 from antq.criteria.models import FrameworkVersion
 from antq.criteria.services import framework_variant_create, framework_variant_set_thresholds
+from antq.cycles import derived
 from antq.cycles import services as cycle_services
 from antq.cycles.choices import AssessmentStatus, CycleStatus
 from antq.cycles.models import Assessment, Cycle
@@ -77,6 +78,11 @@ SCORES: dict[str, int] = {
     "QD510.CQ.7": 10,
     "QD510.CQ.9": 0,
 }
+
+
+# Items 1–4, 6, 7 are suggested by the movement's records, which these tests do not keep: the unit
+# sets them by hand, and says why (a reason is required to submit).
+PAPER_RECORDS = {leaf: "Hồ sơ giấy lưu tại đơn vị" for leaf in derived.rules()}
 
 
 def lower_scores(minus: int) -> tuple[dict[str, int], dict[str, str]]:
@@ -171,6 +177,7 @@ def approved_agency(
         data={
             "answers": AGENCY_ANSWERS if answers is None else answers,
             "self_scores": SCORES,
+            "self_reasons": PAPER_RECORDS,
             "unit_facts": {"has_guard_force": True, "eligible_for_emulation": True},
         },
         expected_version=assessment.version,

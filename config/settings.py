@@ -293,6 +293,8 @@ SPECTACULAR_SETTINGS = {
         "InspectionStatusEnum": "antq.inspections.choices.InspectionStatus",
         "FindingStatusEnum": "antq.inspections.choices.FindingStatus",
         "CheckResultEnum": "antq.inspections.choices.CheckResult",
+        "OutreachSessionKindEnum": "antq.outreach.choices.SessionKind",
+        "FestivalStatusEnum": "antq.outreach.choices.FestivalStatus",
     },
 }
 

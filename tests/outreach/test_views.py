@@ -1,0 +1,266 @@
+"""Screens of the outreach app, end to end: lists (with query counts), forms, the import flow with
+real XLSX files, the reach page and the festival day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from antq.accounts.scope import Scope
+from antq.org.models import OrgNode
+from antq.outreach import services
+from antq.outreach.choices import AttendanceMode, FestivalStatus, SessionKind
+from antq.outreach.models import Attendance, FestivalDay, OutreachSession, Participant
+from tests.outreach.conftest import people_rows, upload, xlsx
+
+
+def test_session_list_is_filtered_and_costs_a_fixed_number_of_queries(
+    client, tree, commune_police, make_session, django_assert_max_num_queries
+):
+    for i in range(12):
+        make_session(tree.unit if i % 2 else tree.school, by=commune_police, held_on=dt.date(2025, 1, 1 + i))
+    make_session(
+        tree.unit,
+        by=commune_police,
+        kind=SessionKind.TRAINING,
+        attendance_mode=AttendanceMode.HEADCOUNT,
+        headcount=9,
+    )
+    client.force_login(commune_police)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("outreach:list"))
+    assert response.status_code == 200
+    assert len(response.context["page"].items) == 13
+    response = client.get(reverse("outreach:list"), {"node": tree.unit.pk, "kind": "training"})
+    assert [s.kind for s in response.context["page"].items] == ["training"]
+    response = client.get(reverse("outreach:list"), {"year": 2024})
+    assert response.context["page"].items == []
+    assert "Chưa có buổi nào" in response.content.decode()
+
+
+def test_the_list_does_not_show_sessions_out_of_scope(
+    client, tree, unit_officer, commune_police, make_session
+):
+    make_session(tree.school, by=commune_police, topic="Của trường")
+    make_session(topic="Của tổ dân phố")
+    client.force_login(unit_officer)
+    body = client.get(reverse("outreach:list")).content.decode()
+    assert "Của tổ dân phố" in body
+    assert "Của trường" not in body
+
+
+def test_recording_a_session_from_the_form(client, tree, unit_officer):
+    client.force_login(unit_officer)
+    response = client.get(reverse("outreach:create"))
+    assert response.status_code == 200
+    assert "Ghi nhận buổi tuyên truyền, tập huấn" in response.content.decode()
+    response = client.post(
+        reverse("outreach:create"),
+        {
+            "node": tree.unit.pk,
+            "kind": "propaganda",
+            "held_on": "2025-03-10",
+            "topic": "Phòng, chống ma túy",
+            "audiences": ["residents", "students"],
+            "place": "Nhà văn hóa",
+            "delivery": "staged",
+            "attendance_mode": "headcount",
+            "headcount": "75",
+        },
+    )
+    session = OutreachSession.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("outreach:detail", args=[session.pk])
+    assert session.audiences == ["students", "residents"]
+    detail = client.get(response["Location"]).content.decode()
+    assert "75 người (chỉ ghi số lượng)" in detail
+    assert "Sân khấu hóa" in detail
+
+
+def test_a_bad_form_names_each_field_and_keeps_what_was_typed(client, tree, unit_officer):
+    client.force_login(unit_officer)
+    response = client.post(
+        reverse("outreach:create"),
+        {
+            "node": tree.unit.pk,
+            "kind": "propaganda",
+            "held_on": "2025-03-10",
+            "topic": "Giữ lại",
+            "place": "",
+            "attendance_mode": "headcount",
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) >= {"audiences", "place"}
+    body = response.content.decode()
+    assert 'value="Giữ lại"' in body
+    assert 'aria-describedby="id_place_error"' in body
+    assert not OutreachSession.objects.exists()
+
+
+def test_a_stale_edit_keeps_the_typed_values_and_says_why(client, tree, unit_officer, make_session):
+    session = make_session()
+    client.force_login(unit_officer)
+    data = {
+        "kind": "propaganda",
+        "held_on": "2025-03-10",
+        "topic": "Sửa lần một",
+        "audiences": ["residents"],
+        "place": "Nhà văn hóa",
+        "attendance_mode": "list",
+        "version": "1",
+    }
+    assert client.post(reverse("outreach:edit", args=[session.pk]), data).status_code == 302
+    response = client.post(reverse("outreach:edit", args=[session.pk]), {**data, "topic": "Sửa lần hai"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "đã được người khác thay đổi" in body
+    assert 'value="Sửa lần hai"' in body
+    session.refresh_from_db()
+    assert session.topic == "Sửa lần một"
+
+
+def test_import_flow_lists_every_bad_row_then_confirms_a_good_file(client, tree, unit_officer, make_session):
+    session = make_session()
+    client.force_login(unit_officer)
+    url = reverse("outreach:import", args=[session.pk])
+    bad = xlsx([*people_rows(0, 3), [4, "", "052000000099", "", 1990], [5, "Lê Thị Mơ", "", "", ""]])
+    response = client.post(url, {"file": upload(bad)})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Tệp có 2 lỗi: chưa ghi gì." in body
+    assert [(e.row, e.column) for e in response.context["checked"].errors] == [
+        (5, "Họ và tên"),
+        (6, "Số CCCD / Mã nhân viên"),
+    ]
+    assert "Xác nhận và ghi" not in body
+    assert not Participant.objects.exists()
+
+    response = client.post(url, {"file": upload(xlsx(people_rows(0, 6)))})
+    preview = response.context["preview"]
+    assert (preview.people, preview.to_add, preview.new_people) == (6, 6, 6)
+    assert not Attendance.objects.exists()  # nothing written before the confirmation
+    token = response.context["confirm"].initial["token"]
+    response = client.post(reverse("outreach:import_confirm", args=[session.pk]), {"token": token})
+    assert response.status_code == 302
+    assert Attendance.objects.filter(session=session).count() == 6
+    # The token is spent: confirming twice writes nothing more and says so.
+    response = client.post(
+        reverse("outreach:import_confirm", args=[session.pk]), {"token": token}, follow=True
+    )
+    assert "Không tìm thấy tệp đã kiểm tra" in response.content.decode()
+    assert Attendance.objects.count() == 6
+    detail = client.get(reverse("outreach:detail", args=[session.pk])).content.decode()
+    assert "Nguyễn Văn 005" in detail
+    assert "6 người theo danh sách" in detail
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_on_the_file_field(client, tree, unit_officer, make_session):
+    session = make_session()
+    client.force_login(unit_officer)
+    response = client.post(
+        reverse("outreach:import", args=[session.pk]), {"file": upload(b"%PDF-1.4 not a sheet", "ds.xlsx")}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == ["Tệp không phải là tệp Excel (.xlsx) hợp lệ."]
+
+
+def test_the_template_downloads_as_a_workbook(client, unit_officer):
+    client.force_login(unit_officer)
+    response = client.get(reverse("outreach:import_template"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert sheet["B1"].value == "Họ và tên"
+
+
+def test_reach_page_shows_the_share_against_the_target(
+    client, tree, unit_officer, make_session, django_assert_max_num_queries
+):
+    OrgNode.objects.filter(pk=tree.unit.pk).update(people_count=10)
+    session = make_session(held_on=dt.date(2025, 3, 10))
+    checked_people = people_rows(0, 9)
+    client.force_login(unit_officer)
+    response = client.post(
+        reverse("outreach:import", args=[session.pk]), {"file": upload(xlsx(checked_people))}
+    )
+    client.post(
+        reverse("outreach:import_confirm", args=[session.pk]),
+        {"token": response.context["confirm"].initial["token"]},
+    )
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("outreach:reach", args=[tree.unit.pk, 2025]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "90,0%" in body
+    assert "Đạt" in body
+    assert "QĐ 510 mục 2" in body
+    assert "9 người khác nhau theo danh sách 1 buổi; trên 10 người của đơn vị" in body
+
+
+def test_festival_plan_then_mark_held(client, tree, unit_officer):
+    client.force_login(unit_officer)
+    assert client.get(reverse("outreach:festival_create")).status_code == 200
+    response = client.post(
+        reverse("outreach:festival_create"),
+        {
+            "node": tree.unit.pk,
+            "year": 2025,
+            "participation": "hosted",
+            "planned_on": "2025-08-19",
+            "place": "Sân văn hóa",
+        },
+    )
+    festival = FestivalDay.objects.get()
+    assert response["Location"] == reverse("outreach:festival_detail", args=[festival.pk])
+    url = reverse("outreach:festival_held", args=[festival.pk])
+    response = client.post(url, {"held_on": "2025-08-15", "version": festival.version})
+    assert response.status_code == 200
+    assert "attendance" in response.context["form"].errors
+    response = client.post(url, {"held_on": "2025-08-15", "attendance": "230", "version": festival.version})
+    assert response.status_code == 302
+    festival.refresh_from_db()
+    assert festival.status == FestivalStatus.HELD
+    body = client.get(reverse("outreach:festival_detail", args=[festival.pk])).content.decode()
+    assert "Ngày hội toàn dân bảo vệ ANTQ tổ chức ngày 15/08/2025, 230 người tham dự" in body
+    # A second plan for the same year is refused on the year field.
+    response = client.post(
+        reverse("outreach:festival_create"), {"node": tree.unit.pk, "year": 2025, "participation": "hosted"}
+    )
+    assert "Đơn vị đã có Ngày hội năm 2025." in response.context["form"].errors["year"]
+
+
+def test_festival_list_costs_a_fixed_number_of_queries(
+    client, tree, commune_police, django_assert_max_num_queries
+):
+    scope = Scope.for_user(commune_police)
+    for year in range(2020, 2026):
+        for node in (tree.unit, tree.school, tree.commune):
+            services.festival_create(by=commune_police, scope=scope, node=node, year=year, data={})
+    client.force_login(commune_police)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("outreach:festival_list"))
+    assert len(response.context["rows"]) == 18
+    response = client.get(reverse("outreach:festival_list"), {"node": tree.unit.pk, "year": 2024})
+    assert [(f.node_id, f.year) for f in response.context["rows"]] == [(tree.unit.pk, 2024)]
+
+
+def test_reach_page_uses_the_tt124_window_when_the_frameworks_are_loaded(
+    client, tree, unit_officer, make_session
+):
+    from antq.criteria import loader
+
+    loader.apply(loader.read_files())
+    make_session(held_on=dt.date(2024, 11, 5), attendance_mode=AttendanceMode.HEADCOUNT, headcount=33)
+    client.force_login(unit_officer)
+    response = client.get(reverse("outreach:reach", args=[tree.unit.pk, 2025]))
+    assert (response.context["start"], response.context["end"]) == (
+        dt.date(2024, 11, 1),
+        dt.date(2025, 10, 31),
+    )
+    assert response.context["from_tt124"] is True
+    assert response.context["reach"].largest_headcount == 33

@@ -295,6 +295,9 @@ SPECTACULAR_SETTINGS = {
         "CheckResultEnum": "antq.inspections.choices.CheckResult",
         "OutreachSessionKindEnum": "antq.outreach.choices.SessionKind",
         "FestivalStatusEnum": "antq.outreach.choices.FestivalStatus",
+        "AgreementKindEnum": "antq.coordination.choices.AgreementKind",
+        "AgreementStatusEnum": "antq.coordination.choices.AgreementStatus",
+        "MeetingKindEnum": "antq.coordination.choices.MeetingKind",
     },
 }
 

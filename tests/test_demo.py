@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from antq.criteria import loader
+from antq.cycles import facts
 from antq.cycles.models import Assessment, Cycle, Registration
 from antq.decisions.models import Decision
 from antq.demo.data import load_demo
 from antq.incidents.models import Incident
+from antq.org.models import OrgNode
 
 
 @pytest.mark.django_db
@@ -33,6 +35,13 @@ def test_the_demo_province_has_a_year_in_every_state():
     submitted = Assessment.objects.get(cycle=cycle, status="submitted")
     assert submitted.recognized is False
     assert Decision.objects.filter(cycle=cycle, status="draft").count() == 1
+    # The agency officer's year: its QĐ 510 items 1–4, 6, 7 are suggested by its movement records.
+    agency = OrgNode.objects.get(memberships__user__username="coquan.canbo")
+    assessment = Assessment.objects.get(cycle=cycle, node=agency)
+    suggested = facts.suggested_scores(assessment, Registration.objects.get(cycle=cycle, node=agency))
+    earned = {leaf for leaf, fact in suggested.items() if fact.value}
+    assert {"QD510.CQ.1", "QD510.CQ.3", "QD510.CQ.4.a"} <= earned, suggested
+    assert all(fact.url for leaf, fact in suggested.items() if leaf != "QD510.CQ.1")
     # Idempotent: a second run adds nothing.
     load_demo(communes_limit=2)
     assert Cycle.objects.count() == 1 and Decision.objects.count() == 1

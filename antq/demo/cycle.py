@@ -18,10 +18,11 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from antq.accounts.scope import Scope
-from antq.cycles import derived, services
+from antq.cycles import derived, facts, services
 from antq.cycles.models import Cycle, Registration
 from antq.decisions.choices import DecisionKind
 from antq.decisions.services import decision_draft_create
+from antq.demo.movement import load_demo_movement
 from antq.evidence.services import evidence_create
 from antq.incidents.services import incident_record
 from antq.org.choices import NodeKind
@@ -101,9 +102,12 @@ def load_demo_cycle(*, province: OrgNode, commune: OrgNode, users: dict[str, Use
         unit_kind=NodeKind.AGENCY,
         reason="Kế hoạch số 12/KH-CAX của Công an phường: cơ quan báo cáo trước 30/10",
     )
+    # The demo agency (`coquan.canbo`) has a year of its own, below; the others play the states.
+    agency = OrgNode.objects.filter(memberships__user=users.get("coquan.canbo")).first()
     units = list(
         OrgNode.objects.filter(parent=commune, exclusion_code="", is_active=True)
         .exclude(kind=NodeKind.COMMUNE)
+        .exclude(memberships__user__username="coquan.canbo")
         .order_by("path")[:8]
     )
     police_scope = Scope.for_user(police)
@@ -140,6 +144,17 @@ def load_demo_cycle(*, province: OrgNode, commune: OrgNode, users: dict[str, Use
                 "source": "police",
             },
         )
+    # The year's movement records, before anyone submits: the agencies' QĐ 510 items 1–4, 6, 7 are
+    # suggested from them (and frozen at submission).
+    load_demo_movement(
+        province=province,
+        commune=commune,
+        units=[*units, agency] if agency is not None else units,
+        year=YEAR,
+        actor=users["quantri"],
+    )
+    if agency is not None:
+        _home_agency_year(cycle, agency, users["coquan.canbo"], police)
     # Assessments: the home residential area is still a draft (the demo unit officer's work); a
     # second one was sent and waits for the commune police; the school was approved.
     for n, unit in enumerate(units[:5]):
@@ -153,8 +168,8 @@ def load_demo_cycle(*, province: OrgNode, commune: OrgNode, users: dict[str, Use
         data = {
             "answers": ANSWERS.get(unit.kind, {}),
             "unit_facts": UNIT_FACTS,
-            "self_scores": _full(unit),
-            "self_reasons": _paper_records(unit),
+            # Items 1–4, 6, 7 follow what the unit's records suggest: only the others are typed.
+            "self_scores": {k: v for k, v in _full(unit).items() if k not in derived.rules()},
         }
         assessment, _problems = services.assessment_save_self(
             by=who, scope=who_scope, assessment=assessment, data=data, expected_version=assessment.version
@@ -163,11 +178,14 @@ def load_demo_cycle(*, province: OrgNode, commune: OrgNode, users: dict[str, Use
             by=who, scope=who_scope, assessment=assessment, expected_version=assessment.version
         )
         if n == 4:
+            # The commune police agree with every item: the points the records suggested included.
+            suggested = facts.suggested_scores(assessment, services.registration_of(assessment))
+            agreed = {leaf: fact.value for leaf, fact in suggested.items()} | data["self_scores"]
             assessment, _problems = services.assessment_review_save(
                 by=police,
                 scope=police_scope,
                 assessment=assessment,
-                superior_scores=_full(unit),
+                superior_scores=agreed,
                 reasons={},
                 expected_version=assessment.version,
             )
@@ -257,12 +275,17 @@ def _full(unit: OrgNode) -> dict[str, int]:
     return points
 
 
-def _paper_records(unit: OrgNode) -> dict[str, str]:
-    """In ANTQ's first year most activity is still on paper: the unit sets the items its records in
-    ANTQ do not show, and says so (the superior sees the reason beside the suggested points)."""
-    if unit.kind == NodeKind.RESIDENTIAL_AREA:
-        return {}
-    return {leaf: "Hồ sơ giấy lưu tại đơn vị, chưa nhập vào ANTQ" for leaf in derived.rules()}
+def _home_agency_year(cycle: Cycle, agency: OrgNode, officer: User, police: User) -> None:
+    """The demo agency (`coquan.canbo`): registered and accepted, its self-assessment opened, so its
+    QĐ 510 sheet shows the points its movement records suggest, each with its source."""
+    registration = _register(officer, cycle, agency, day=20)
+    services.registration_accept(
+        by=police,
+        scope=Scope.for_user(police),
+        registration=registration,
+        expected_version=registration.version,
+    )
+    services.assessment_start(by=officer, scope=Scope.for_user(officer), cycle=cycle, node=agency)
 
 
 def _unit_user(unit: OrgNode) -> User:

@@ -168,6 +168,28 @@ def _units_for(commune: OrgNode, rng: random.Random) -> list[OrgNode]:
 
 
 @transaction.atomic
+def _home_agency(commune: OrgNode) -> OrgNode:
+    """The agency of `coquan.canbo`, whose year shows the QĐ 510 points its movement records suggest
+    (issue 5); added last under the home commune, apart from the units that play the year's states."""
+    code = f"{commune.code}-CQ09"
+    agency = OrgNode.objects.filter(code=code).first()
+    if agency is None:
+        agency = OrgNode(
+            kind=NodeKind.AGENCY,
+            name=f"Trung tâm Văn hóa - Thể thao và Truyền thanh {commune.name.lower().capitalize()}",
+            short_name="Trung tâm VH-TT",
+            code=code,
+            parent=commune,
+            address=f"{commune.name}, tỉnh Gia Lai",
+            managing_authority=ManagingAuthority.COMMUNE,
+            people_count=36,
+            subunit_count=4,
+            contact_name="Đặng Thu Hà",
+        )
+        prepare_node(agency, path=allocate_child_paths(commune, 1)[0]).save()
+    return agency
+
+
 def load_demo(*, seed: int = 2026, communes_limit: int | None = None) -> list[DemoLogin]:
     """Load the tree, the demo province's units and one user per role; idempotent."""
     if settings.PRODUCTION:
@@ -208,6 +230,7 @@ def load_demo(*, seed: int = 2026, communes_limit: int | None = None) -> list[De
     home_unit = (
         OrgNode.objects.filter(parent=home_commune, kind=NodeKind.RESIDENTIAL_AREA).order_by("path").first()
     )
+    home_agency = _home_agency(home_commune)
     nation = OrgNode.objects.get(kind=NodeKind.NATION)
     plan = [
         ("quantri", "Quản trị hệ thống", Role.SYSTEM_ADMIN, nation),
@@ -217,6 +240,7 @@ def load_demo(*, seed: int = 2026, communes_limit: int | None = None) -> list[De
         ("xa.congan", "Nguyễn Văn An", Role.COMMUNE_POLICE, home_commune),
         ("xa.lanhdao", "Huỳnh Thị Mai", Role.COMMUNE_LEADER, home_commune),
         ("donvi.canbo", "Võ Minh Tuấn", Role.UNIT_OFFICER, home_unit),
+        ("coquan.canbo", "Đặng Thu Hà", Role.UNIT_OFFICER, home_agency),
     ]
     logins = []
     users: dict[str, User] = {}

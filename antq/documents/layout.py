@@ -69,6 +69,26 @@ def enacting_words(doc: OfficialDocument) -> str:
     return _ENACTING.get(clean(doc.kind).strip().upper(), "") if doc.articles else ""
 
 
+def bases_italic(doc: OfficialDocument) -> bool:
+    """Decisions and resolutions set their "Căn cứ" lines in italics; plans and reports do not."""
+    return clean(doc.kind).strip().upper() in _ENACTING
+
+
+def section_paragraphs(doc: OfficialDocument) -> list[Paragraph]:
+    """The lead-in and the sections flattened into labelled paragraphs (headings and point titles as
+    bold labels), for renderers that lay out articles only (the PDF)."""
+    out = [Paragraph("", line) for line in lines(doc.lead_in)]
+    for section in doc.sections:
+        out.append(Paragraph(clean(section.heading).strip(), ""))
+        for text in section.paragraphs:
+            out.extend(Paragraph("", line) for line in lines(text))
+        for item in section.items:
+            out.append(Paragraph(f"{clean(item.label).strip()} {clean(item.title).strip()}".strip(), ""))
+            for text in item.lines:
+                out.extend(Paragraph("", line) for line in lines(text))
+    return out
+
+
 def number_line(code: str) -> str:
     """The line under the issuing body: "Số: 125/QĐ-UBND" (empty when there is no number)."""
     return f"Số: {clean(code)}" if code else ""

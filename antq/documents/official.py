@@ -12,6 +12,7 @@ from antq.documents.dates import vietnamese_date
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 DECISION = "QUYẾT ĐỊNH"
+PLAN = "KẾ HOẠCH"
 RECOGNITION_CERTIFICATE = "GIẤY CÔNG NHẬN"
 RECIPIENTS_LABEL = "Nơi nhận:"
 ANNEX_LABEL = "PHỤ LỤC"
@@ -38,6 +39,24 @@ class Annex:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SectionItem:
+    """A numbered point of a section: "1." + a bold title, then plain paragraphs under it."""
+
+    label: str = ""  # "1.", "2.1."
+    title: str = ""  # set in bold after the label
+    lines: Sequence[str] = ()  # "- Biện pháp: …"; one paragraph each
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentSection:
+    """A headed part of a plan or a report: "I. MỤC ĐÍCH, YÊU CẦU", its paragraphs, its points."""
+
+    heading: str
+    paragraphs: Sequence[str] = ()
+    items: Sequence[SectionItem] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class OfficialDocument:
     """An administrative document laid out per NĐ 30 Phụ lục I (e.g. a Quyết định cá biệt)."""
 
@@ -57,6 +76,10 @@ class OfficialDocument:
     recipients: Sequence[str] = ()  # "Như Điều 3", "Lưu: VT"; "- " and ";"/"." are added
     signer_prefix: str = ""  # "KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN"
     annex: Annex | None = None
+    # Plans and reports: the sentence after the bases ("UBND tỉnh ban hành Kế hoạch … như sau:")
+    # and the headed sections printed after the articles (a plan usually has sections, no articles).
+    lead_in: str = ""
+    sections: Sequence[DocumentSection] = ()
 
     @property
     def code(self) -> str:

@@ -65,7 +65,7 @@ def official_html(doc: OfficialDocument) -> str:
         subject=layout.clean(doc.subject).strip(),
         authority=layout.clean(doc.authority).strip(),
         bases=layout.bases(doc),
-        articles=layout.articles(doc),
+        articles=layout.articles(doc) + layout.section_paragraphs(doc),
         recipients_label=RECIPIENTS_LABEL,
         recipients=layout.recipients(doc),
         signer_titles=layout.lines(doc.signer_prefix) + layout.lines(doc.signer_title),

@@ -12,7 +12,7 @@ from docx.shared import Mm
 from antq.documents import layout
 from antq.documents import word_parts as w
 from antq.documents.dates import place_date
-from antq.documents.official import ANNEX_LABEL, RECIPIENTS_LABEL, Annex, OfficialDocument
+from antq.documents.official import ANNEX_LABEL, RECIPIENTS_LABEL, Annex, DocumentSection, OfficialDocument
 
 BODY = 14
 TABLE = 12
@@ -40,6 +40,8 @@ def official_docx(doc: OfficialDocument) -> bytes:
         if paragraph.label:
             w.run(p, paragraph.label + " ", bold=True)
         w.run(p, paragraph.text)
+    for section in doc.sections:
+        p = _section(document, section)
     if p is not None:
         p.paragraph_format.keep_with_next = True  # the signature never starts a page on its own
     _closing(document, doc, width)
@@ -57,10 +59,32 @@ def _preamble(document: Any, doc: OfficialDocument, width: int) -> None:
     w.rule(document, Mm(35), width)
     if doc.authority.strip():
         w.para(document, layout.clean(doc.authority).strip(), bold=True, before=12, after=6)
+    italic = layout.bases_italic(doc)
     for basis in layout.bases(doc):
-        w.para(document, basis, italic=True, align=w.JUSTIFY, before=6, indent=12.7)
+        w.para(document, basis, italic=italic, align=w.JUSTIFY, before=6, indent=12.7)
+    if doc.lead_in.strip():
+        w.para(document, layout.clean(doc.lead_in).strip(), align=w.JUSTIFY, before=6, indent=12.7)
     if enact := layout.enacting_words(doc):
         w.para(document, enact, bold=True, before=12, after=6)
+
+
+def _section(document: Any, section: DocumentSection) -> Any:
+    """A headed section: the heading in bold, its paragraphs, then its numbered points."""
+    p = w.para(
+        document, layout.clean(section.heading).strip(), bold=True, align=w.JUSTIFY, before=12, indent=12.7
+    )
+    p.paragraph_format.keep_with_next = True
+    for text in section.paragraphs:
+        for line in layout.lines(text):
+            p = w.para(document, line, align=w.JUSTIFY, before=6, indent=12.7)
+    for item in section.items:
+        p = w.para(document, align=w.JUSTIFY, before=6, indent=12.7)
+        label, title = layout.clean(item.label).strip(), layout.clean(item.title).strip()
+        w.run(p, f"{label} {title}".strip(), bold=True)
+        for text in item.lines:
+            for line in layout.lines(text):
+                p = w.para(document, line, align=w.JUSTIFY, before=3, indent=12.7)
+    return p
 
 
 def _closing(document: Any, doc: OfficialDocument, width: int) -> None:

@@ -1,0 +1,221 @@
+"""The plan screens end to end: list, create, edit, cascade, issue, cancel, progress, downloads."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from antq.plans.choices import PlanStatus, TaskStatus
+from antq.plans.models import Plan, PlanTarget, PlanTask
+from tests.plans.conftest import YEAR
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_shows_the_province_plan_to_the_commune_police_with_its_children_count(
+    client, province_plan, commune_police
+):
+    client.force_login(commune_police)
+    response = client.get(reverse("plans:list"), {"level": "province", "year": YEAR})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "45/KH-UBND" in body
+    assert "Đã ban hành" in body
+
+
+def test_the_unit_officer_cannot_open_a_draft_of_the_commune(
+    client, tree, commune_police, unit_officer, province_plan
+):
+    client.force_login(commune_police)
+    response = client.post(reverse("plans:cascade", args=[tree.commune.pk]), {"parent": province_plan.pk})
+    child = Plan.objects.get(node=tree.commune)
+    assert response.status_code == 302
+    client.force_login(unit_officer)
+    assert client.get(reverse("plans:detail", args=[child.pk])).status_code == 404
+    assert client.get(reverse("plans:detail", args=[province_plan.pk])).status_code == 200
+
+
+def test_create_then_add_target_and_task_then_issue(client, tree, province_officer):
+    client.force_login(province_officer)
+    response = client.post(
+        reverse("plans:create"),
+        {
+            "node": tree.province.pk,
+            "year": YEAR,
+            "title": "Kế hoạch năm",
+            "purpose": "Mục đích",
+            "organisation": "",
+        },
+    )
+    plan = Plan.objects.get()
+    assert response["Location"] == reverse("plans:detail", args=[plan.pk])
+    response = client.post(
+        reverse("plans:target_create", args=[plan.pk]),
+        {
+            "label": "Đăng ký",
+            "measure": "percent",
+            "value": "100",
+            "of_what": "khu dân cư",
+            "unit_types": ["KDC"],
+        },
+    )
+    assert response.status_code == 302
+    assert PlanTarget.objects.get().unit_types == ["KDC"]
+    response = client.post(
+        reverse("plans:task_create", args=[plan.pk]),
+        {"content": "Quán triệt", "lead_unit": "Công an tỉnh", "deadline": f"{YEAR}-03-31"},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("plans:issue", args=[plan.pk]))
+    assert page.status_code == 200
+    response = client.post(
+        reverse("plans:issue", args=[plan.pk]),
+        {
+            "version": plan.version,
+            "number": "45",
+            "issued_on": timezone.localdate().isoformat(),
+            "signer_prefix": "TM. ỦY BAN NHÂN DÂN",
+            "signer_title": "CHỦ TỊCH",
+            "signer_name": "Phạm Anh Tuấn",
+        },
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ISSUED
+    assert plan.code == "45/KH-UBND"
+
+
+def test_bad_input_is_shown_next_to_the_field_in_vietnamese(client, tree, province_officer, province_plan):
+    client.force_login(province_officer)
+    draft = Plan.objects.create(
+        node=tree.province, year=YEAR, title="Nháp", issuer_name="UBND", created_by=province_officer
+    )
+    response = client.post(
+        reverse("plans:target_create", args=[draft.pk]),
+        {"label": "Tỷ lệ", "measure": "percent", "value": "150", "of_what": "khu dân cư"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Tỷ lệ không được vượt quá 100%." in body
+    assert 'id="id_value_error"' in body
+    assert PlanTarget.objects.filter(plan=draft).count() == 0
+
+
+def test_a_stale_edit_keeps_the_typed_values(client, tree, province_officer):
+    client.force_login(province_officer)
+    plan = Plan.objects.create(
+        node=tree.province,
+        year=YEAR,
+        title="Cũ",
+        issuer_name="UBND",
+        symbol="KH-UBND",
+        created_by=province_officer,
+    )
+    Plan.objects.filter(pk=plan.pk).update(version=2)
+    response = client.post(
+        reverse("plans:edit", args=[plan.pk]),
+        {
+            "version": 1,
+            "year": YEAR,
+            "title": "Tiêu đề tôi vừa gõ",
+            "issuer_name": "UBND",
+            "symbol": "KH-UBND",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "người khác thay đổi" in body
+    assert "Tiêu đề tôi vừa gõ" in body
+    assert Plan.objects.get(pk=plan.pk).title == "Cũ"
+
+
+def test_cascade_screen_lists_the_issued_plans_above_and_creates_the_draft(
+    client, tree, commune_police, province_plan
+):
+    client.force_login(commune_police)
+    url = reverse("plans:cascade", args=[tree.commune.pk])
+    page = client.get(url, {"parent": province_plan.pk})
+    assert page.status_code == 200
+    assert "45/KH-UBND" in page.content.decode()
+    response = client.post(url, {"parent": province_plan.pk})
+    child = Plan.objects.get(node=tree.commune)
+    assert response["Location"] == reverse("plans:detail", args=[child.pk])
+    assert child.tasks.count() == 3
+    detail = client.get(reverse("plans:detail", args=[province_plan.pk])).content.decode()
+    assert "Phường Quy Nhơn" in detail
+
+
+def test_a_late_task_deadline_is_flagged_on_the_page_after_saving(
+    client, tree, commune_police, province_plan
+):
+    client.force_login(commune_police)
+    client.post(reverse("plans:cascade", args=[tree.commune.pk]), {"parent": province_plan.pk})
+    child = Plan.objects.get(node=tree.commune)
+    task = child.tasks.order_by("order").first()
+    response = client.post(
+        reverse("plans:task_edit", args=[task.pk]),
+        {
+            "version": task.version,
+            "content": task.content,
+            "lead_unit": task.lead_unit,
+            "deadline": f"{YEAR}-04-15",
+        },
+        follow=True,
+    )
+    body = response.content.decode()
+    warning = f"Hạn 15/04/{YEAR} muộn hơn hạn của kế hoạch cấp trên (31/03/{YEAR})"
+    assert body.count(warning) >= 2  # the message after saving, and the plan's own warning list
+    assert 'id="plan-warnings"' in body
+
+
+def test_progress_update_and_cancel(client, province_officer, province_plan):
+    client.force_login(province_officer)
+    task = province_plan.tasks.order_by("order").first()
+    response = client.post(
+        reverse("plans:task_progress", args=[task.pk]),
+        {"version": task.version, "status": TaskStatus.IN_PROGRESS, "progress": 50},
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.status, task.progress) == (TaskStatus.IN_PROGRESS, 50)
+    response = client.post(
+        reverse("plans:cancel", args=[province_plan.pk]),
+        {"version": province_plan.version, "reason": "Thay bằng kế hoạch mới"},
+    )
+    assert response.status_code == 302
+    assert Plan.objects.get(pk=province_plan.pk).status == PlanStatus.CANCELLED
+
+
+def test_an_issued_plan_cannot_be_edited_through_the_screens(client, province_officer, province_plan):
+    client.force_login(province_officer)
+    task = province_plan.tasks.first()
+    response = client.post(reverse("plans:task_edit", args=[task.pk]), {"content": "Đổi", "lead_unit": "X"})
+    assert response.status_code == 302
+    assert PlanTask.objects.get(pk=task.pk).content != "Đổi"
+    response = client.post(reverse("plans:edit", args=[province_plan.pk]), {"title": "Đổi"})
+    assert Plan.objects.get(pk=province_plan.pk).title != "Đổi"
+
+
+def test_docx_download_is_a_real_word_file(client, commune_police, province_plan):
+    client.force_login(commune_police)
+    response = client.get(reverse("plans:docx", args=[province_plan.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="ke-hoach-45-KH-UBND.docx"'
+    document = docx.Document(io.BytesIO(response.content))
+    assert "III. NỘI DUNG, BIỆN PHÁP" in [p.text for p in document.paragraphs]
+
+
+def test_inherited_items_show_what_they_inherit(client, tree, commune_police, province_plan):
+    client.force_login(commune_police)
+    client.post(reverse("plans:cascade", args=[tree.commune.pk]), {"parent": province_plan.pk})
+    child = Plan.objects.get(node=tree.commune)
+    target = child.targets.order_by("order").first()
+    task = child.tasks.order_by("order").first()
+    body = client.get(reverse("plans:target_edit", args=[target.pk])).content.decode()
+    assert "Kế thừa từ kế hoạch cấp trên:" in body and "Đăng ký phong trào: 100%" in body
+    body = client.get(reverse("plans:task_edit", args=[task.pk])).content.decode()
+    assert f"Quán triệt văn bản chỉ đạo (hạn 31/03/{YEAR})" in body

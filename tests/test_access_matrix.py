@@ -128,7 +128,7 @@ MAY = {
         "inspect",
         "plan_manage",
     },
-    "commune_leader": {"view", "export", "audit_view", "decision_issue", "force_rate"},
+    "commune_leader": {"view", "export", "audit_view", "decision_issue"},
     "unit_officer": {
         "view",
         "unit_edit",
@@ -159,7 +159,6 @@ KIND_LIMITS: dict[tuple[str, str], set[str]] = {
     ("commune_police", "plan_manage"): {"commune"},
     ("province_officer", "plan_manage"): {"province"},
     ("commune_police", "force_rate"): {"commune"},
-    ("commune_leader", "force_rate"): {"commune"},
 }
 
 

@@ -90,8 +90,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.PLAN_MANAGE,
         }
     ),
-    # The chairman of the commune committee decides the security teams' ratings (HD 01/HD-BCA-V05).
-    Role.COMMUNE_LEADER: frozenset(_READ | {A.DECISION_ISSUE, A.FORCE_RATE}),
+    # The chairman decides (DECISION_ISSUE), the commune police propose: the security teams' rating
+    # round (HD 01/HD-BCA-V05) is drafted by one and approved by the other, never by one person.
+    Role.COMMUNE_LEADER: frozenset(_READ | {A.DECISION_ISSUE}),
     Role.PROVINCE_OFFICER: frozenset(
         _READ
         | _REGISTRY
@@ -145,7 +146,6 @@ ACTION_NODE_KINDS: dict[tuple[str, str], frozenset[str]] = {
     (Role.PROVINCE_OFFICER, A.PLAN_MANAGE): frozenset({NodeKind.PROVINCE}),
     # Teams are rated commune by commune (the 20% quota is counted over a commune).
     (Role.COMMUNE_POLICE, A.FORCE_RATE): frozenset({NodeKind.COMMUNE}),
-    (Role.COMMUNE_LEADER, A.FORCE_RATE): frozenset({NodeKind.COMMUNE}),
 }
 
 # Roles a province officer may grant inside the province; only a system administrator grants

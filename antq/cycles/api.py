@@ -643,6 +643,7 @@ class AssessmentViewSet(ApiErrorsMixin, viewsets.GenericViewSet):  # type: ignor
             name: data.get(name, getattr(assessment, name))
             for name in ("unit_facts", "answers", "self_scores", "superior_scores", "notes", "evidence")
         }
+        values["derived_scores"] = assessment.derived_scores  # what a submitted unit saw
         draft = Assessment(cycle=assessment.cycle, node=assessment.node, status=assessment.status, **values)
         evaluation = facts.evaluate(draft, services.registration_of(assessment))
         return Response({"result": evaluation.result, "problems": evaluation.problems})

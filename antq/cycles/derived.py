@@ -11,12 +11,14 @@ reason (`Assessment.self_reasons`), and at submission the suggestions are frozen
 from __future__ import annotations
 
 import datetime as dt
+import math
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -35,10 +37,55 @@ PREFILL_DATA = Path(__file__).with_name("data") / "prefill.yaml"
 SENT = (RegistrationStatus.SUBMITTED, RegistrationStatus.ACCEPTED)
 
 
+# The facts `record_facts` reports: a rule naming anything else is a typo in the data file.
+FACTS = frozenset(
+    {
+        "resolution_in_q1_where_party",
+        "plan_in_q1",
+        "registration_on_time",
+        "initiative_effective",
+        "outreach_reach",
+        "festival_day_held",
+        "guard_force_assigned",
+        "guard_force_rated_good",
+        "coordination_agreement",
+        "coordination_executed",
+        "coordination_reviewed",
+        "local_campaigns_joined",
+    }
+)
+
+
 @cache
 def rules() -> dict[str, dict[str, Any]]:
     raw: dict[str, Any] = yaml.safe_load(PREFILL_DATA.read_text(encoding="utf-8"))
-    return dict(raw.get("derived_scores") or {})
+    found = dict(raw.get("derived_scores") or {})
+    problems = rule_problems(found)
+    if problems:
+        raise ImproperlyConfigured(f"{PREFILL_DATA}: " + "; ".join(problems))
+    return found
+
+
+def rule_problems(found: dict[str, Any]) -> list[str]:
+    """What is wrong with `derived_scores` (checked once, at first use: a typo must fail loudly,
+    not silently leave an item to be typed)."""
+    problems = []
+    for leaf, rule in found.items():
+        if not isinstance(rule, dict):
+            problems.append(f"{leaf}: expected a mapping")
+        elif "all_of" in rule:
+            unknown = [name for name in rule["all_of"] or [] if name not in FACTS]
+            if not rule["all_of"] or unknown:
+                problems.append(f"{leaf}: unknown facts {unknown or 'none given'}")
+        elif "share" in rule:
+            if rule["share"] not in FACTS:
+                problems.append(f"{leaf}: unknown fact {rule['share']!r}")
+            at_least = rule.get("at_least")
+            if not isinstance(at_least, int | float) or not 0 < at_least <= 1:
+                problems.append(f"{leaf}: at_least must be a share in (0, 1]")
+        else:
+            problems.append(f"{leaf}: expected all_of or share")
+    return problems
 
 
 def record_facts(
@@ -102,7 +149,8 @@ def registration_facts(registration: Registration | None, year: int) -> dict[str
 
 
 def _percent(value: Fraction) -> str:
-    return f"{float(value * 100):.0f}"
+    """Rounded down: 89.6% shows as 89%, never as the 90% it does not reach."""
+    return str(math.floor(value * 100))
 
 
 def suggest(sheet: ScoreSheet, known: dict[str, RecordFact]) -> dict[str, RecordFact]:

@@ -208,7 +208,8 @@ def suggested_scores(assessment: Assessment, registration: Registration | None) 
     sheet = sheet_for(cycle, node)
     if sheet is None:
         return {}
-    if not assessment.self_editable and assessment.derived_scores:
+    if not assessment.self_editable:
+        # Frozen at submission (empty for assessments sent before suggestions existed).
         return derived.frozen(assessment)
     start, end = window(cycle, node)
     return derived.suggest(sheet, derived.record_facts(node, registration, start, end, cycle.year))

@@ -455,6 +455,7 @@ def assessment_save_self(
         for field in SELF_FIELDS:
             if field in data:
                 setattr(locked, field, data[field])
+        locked.self_reasons = _override_reasons(locked)
         problems = _refresh_result(locked)
         locked.version += 1
         locked.save()
@@ -490,8 +491,12 @@ def assessment_submit(*, by: User, scope: Scope, assessment: Assessment, expecte
             _("Chưa gửi được, phiếu còn %(n)s lỗi: %(items)s")
             % {"n": len(problems), "items": "; ".join(p["message"] for p in problems[:5])}
         )
-    suggested = facts.suggested_scores(assessment, registration_of(assessment))
+    registration = registration_of(assessment)
+    suggested = facts.suggested_scores(assessment, registration)
     _check_overrides(assessment, suggested)
+    # The stored result is the one of the points frozen now (a record may have changed since the
+    # last save), so totals and the frozen suggestions never disagree.
+    evaluation = facts.evaluate(assessment, registration)
     now = timezone.now()
     with transaction.atomic():
         updated = apply_transition(
@@ -504,15 +509,20 @@ def assessment_submit(*, by: User, scope: Scope, assessment: Assessment, expecte
             expected_version=expected_version,
             # The points the records suggest are frozen with the submission: the superior judges
             # what the unit saw, even if a record changes while the review is under way.
-            updates={"submitted_at": now, "return_reason": "", "derived_scores": derived.snapshot(suggested)},
-            unaudited=frozenset({"derived_scores"}),
+            updates={
+                "submitted_at": now,
+                "return_reason": "",
+                "derived_scores": derived.snapshot(suggested),
+                **_result_fields(evaluation.result),
+            },
+            unaudited=frozenset({"derived_scores", "result"}),
         )
         AssessmentRound.objects.create(
             assessment=updated,
             number=updated.round,
             submitted_at=now,
             submitted_by=by,
-            snapshot={f: getattr(updated, f) for f in (*SELF_FIELDS, "result")},
+            snapshot={f: getattr(updated, f) for f in (*SELF_FIELDS, "derived_scores", "result")},
         )
     url = reverse("cycles:assessment", kwargs={"pk": updated.pk})
     title = _("Bản tự đánh giá năm %(year)s chờ cấp trên chấm") % {"year": updated.cycle.year}
@@ -520,14 +530,33 @@ def assessment_submit(*, by: User, scope: Scope, assessment: Assessment, expecte
     return updated
 
 
+def _differs(points: Any, fact: Any) -> bool:
+    """Whether typed points set an item apart from what its records suggest."""
+    if fact is None or points is None or isinstance(points, dict):
+        return False
+    return Decimal(str(points)) != Decimal(str(fact.value))
+
+
+def _override_reasons(assessment: Assessment) -> dict[str, str]:
+    """The unit's reasons, kept only for items it actually set apart from the suggestion (a reason
+    on an unchanged item would tell the superior of an override that is not there)."""
+    reasons = {str(k): str(v).strip() for k, v in (assessment.self_reasons or {}).items() if str(v).strip()}
+    if not reasons:
+        return {}
+    suggested = facts.suggested_scores(assessment, registration_of(assessment))
+    return {
+        leaf: reason
+        for leaf, reason in reasons.items()
+        if _differs(assessment.self_scores.get(leaf), suggested.get(leaf))
+    }
+
+
 def _check_overrides(assessment: Assessment, suggested: dict[str, Any]) -> None:
     """Every point the unit sets apart from what its records suggest needs the unit's reason."""
     unexplained = [
         leaf
         for leaf, fact in suggested.items()
-        if assessment.self_scores.get(leaf) is not None
-        and not isinstance(assessment.self_scores[leaf], dict)
-        and Decimal(str(assessment.self_scores[leaf])) != Decimal(str(fact.value))
+        if _differs(assessment.self_scores.get(leaf), fact)
         and not str((assessment.self_reasons or {}).get(leaf, "")).strip()
     ]
     if unexplained:

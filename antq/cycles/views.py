@@ -549,7 +549,16 @@ def _hypothetical(assessment: Assessment, registration: Registration | None, **f
     """An unsaved copy of the assessment with some fields replaced (the preview never saves)."""
     values = {
         name: fields.get(name, getattr(assessment, name))
-        for name in ("unit_facts", "answers", "self_scores", "superior_scores", "notes", "evidence")
+        for name in (
+            "unit_facts",
+            "answers",
+            "self_scores",
+            "self_reasons",
+            "derived_scores",
+            "superior_scores",
+            "notes",
+            "evidence",
+        )
     }
     return Assessment(cycle=assessment.cycle, node=assessment.node, status=assessment.status, **values)
 

@@ -3,6 +3,7 @@ with a reason, and the freeze at submission."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -174,3 +175,76 @@ def test_record_facts_cost_a_fixed_number_of_queries(tree, cycle, django_assert_
         "local_campaigns_joined",
     } <= set(found)
     assert all(isinstance(f, RecordFact) for f in found.values())
+
+
+def test_item_2_scores_against_the_same_share_the_outreach_page_shows():
+    """The 90% lives in the scoring rule (prefill.yaml) and in the outreach page's target file: they
+    must say the same, or the page would show a target the sheet does not score."""
+    from fractions import Fraction
+
+    from antq.outreach.targets import targets
+
+    assert Fraction(str(derived.rules()["QD510.CQ.2"]["at_least"])) == targets().reach_share
+
+
+def test_a_typo_in_the_rules_is_named_not_silently_ignored():
+    assert derived.rule_problems(derived.rules()) == []
+    problems = derived.rule_problems(
+        {
+            "QD510.CQ.3": {"all_of": ["festival_held"]},
+            "QD510.CQ.2": {"share": "outreach_reach"},
+            "QD510.CQ.7": {"any_of": ["initiative_effective"]},
+        }
+    )
+    assert len(problems) == 3
+    assert "festival_held" in problems[0] and "at_least" in problems[1] and "all_of or share" in problems[2]
+
+
+def test_a_share_just_below_the_threshold_never_shows_as_reaching_it(cycle, tree):
+    sheet = facts.sheet_for(cycle, tree.school)
+    found = derived.suggest(sheet, _known(outreach_reach={"met": 896, "total": 1000}))
+    assert found["QD510.CQ.2"].value == 0
+    assert "đạt 89%" in found["QD510.CQ.2"].source
+
+
+def test_a_reason_on_an_unchanged_item_is_not_kept(admin, assessment):
+    saved, _ = services.assessment_save_self(
+        by=admin,
+        scope=Scope.for_user(admin),
+        assessment=assessment,
+        data={
+            "self_scores": {"QD510.CQ.1": 0, "QD510.CQ.3": 5},
+            "self_reasons": {"QD510.CQ.1": "không đổi", "QD510.CQ.3": "Ngày hội tổ chức chung với phường"},
+        },
+        expected_version=assessment.version,
+    )
+    assert saved.self_reasons == {"QD510.CQ.3": "Ngày hội tổ chức chung với phường"}
+
+
+def test_submission_scores_the_records_as_they_stand_when_it_is_sent(tree, admin, assessment):
+    """A festival day recorded after the last save counts in the submitted result and the frozen
+    suggestions alike (they never disagree)."""
+    from antq.outreach import services as outreach
+
+    scope = Scope.for_user(admin)
+    festival = outreach.festival_create(
+        by=admin,
+        scope=scope,
+        node=tree.school,
+        year=YEAR,
+        data={"participation": "hosted", "planned_on": dt.date(YEAR, 8, 15), "place": "Sân trường"},
+    )
+    outreach.festival_mark_held(
+        by=admin,
+        scope=scope,
+        festival=festival,
+        data={"held_on": dt.date(YEAR, 8, 15), "attendance": 300},
+        expected_version=festival.version,
+    )
+    sent = services.assessment_submit(
+        by=admin, scope=scope, assessment=assessment, expected_version=assessment.version
+    )
+    assert sent.derived_scores["QD510.CQ.3"]["value"] == 5
+    item = next(i for i in sent.result["qd510"]["items"] if i["id"] == "QD510.CQ.3")
+    assert item["self"] == 5
+    assert sent.rounds.get().snapshot["derived_scores"]["QD510.CQ.3"]["value"] == 5

@@ -40,7 +40,7 @@ def test_the_demo_province_has_a_year_in_every_state():
     assessment = Assessment.objects.get(cycle=cycle, node=agency)
     suggested = facts.suggested_scores(assessment, Registration.objects.get(cycle=cycle, node=agency))
     earned = {leaf for leaf, fact in suggested.items() if fact.value}
-    assert {"QD510.CQ.1", "QD510.CQ.3", "QD510.CQ.4.a"} <= earned, suggested
+    assert {"QD510.CQ.1", "QD510.CQ.3", "QD510.CQ.4.a", "QD510.CQ.7"} <= earned, suggested
     assert all(fact.url for leaf, fact in suggested.items() if leaf != "QD510.CQ.1")
     # Idempotent: a second run adds nothing.
     load_demo(communes_limit=2)

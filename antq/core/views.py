@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from antq.accounts.navigation import current_node
@@ -33,26 +33,51 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "core/home.html", context)
 
 
-# The movement's areas (issue 5), each an app of its own; the hub lists those the user can open.
+# The movement's areas (issue 5), each an app of its own; the hub lists those the user can open,
+# with what each feeds (the hub only names URLs: core imports none of those apps).
 MOVEMENT_AREAS = (
-    ("initiatives:list", _("Mô hình tự phòng, tự quản, tự bảo vệ, tự hòa giải"), Action.VIEW),
-    ("forces:list", _("Tổ bảo vệ ANTT, lực lượng bảo vệ và xếp loại"), Action.VIEW),
-    ("outreach:list", _("Tuyên truyền, tập huấn"), Action.VIEW),
-    ("outreach:festival_list", _("Ngày hội toàn dân bảo vệ ANTQ (19/8)"), Action.VIEW),
-    ("coordination:list", _("Phối hợp với Công an"), Action.VIEW),
-    ("inspections:list", _("Kiểm tra phong trào"), Action.VIEW),
-    ("plans:list", _("Kế hoạch"), Action.VIEW),
+    (
+        "initiatives:list",
+        _("Mô hình tự phòng, tự quản, tự bảo vệ, tự hòa giải"),
+        _("Đăng ký, nhật ký hoạt động, đánh giá hằng năm, nhân rộng — mục 7 QĐ 510."),
+    ),
+    (
+        "forces:list",
+        _("Tổ bảo vệ ANTT, lực lượng bảo vệ"),
+        _("Thành viên, đợt xếp loại của xã (tối đa 20% xuất sắc, đủ 9 tháng) — mục 6 QĐ 510."),
+    ),
+    (
+        "outreach:list",
+        _("Tuyên truyền, tập huấn"),
+        _("Buổi tuyên truyền, danh sách dự nhập từ Excel, tỷ lệ người được tuyên truyền — mục 2."),
+    ),
+    (
+        "outreach:festival_list",
+        _("Ngày hội toàn dân bảo vệ ANTQ (19/8)"),
+        _("Kế hoạch, kết quả tổ chức, ảnh và số người tham dự — mục 3."),
+    ),
+    (
+        "coordination:list",
+        _("Phối hợp với Công an"),
+        _("Quy chế, kế hoạch phối hợp, thực hiện, sơ kết, tham gia phong trào địa phương — mục 4."),
+    ),
+    (
+        "inspections:list",
+        _("Kiểm tra phong trào"),
+        _("Đoàn kiểm tra, bảng kiểm theo tiêu chí, kiến nghị theo dõi đến khi khắc phục."),
+    ),
+    (
+        "plans:list",
+        _("Kế hoạch"),
+        _("Kế hoạch các cấp, chỉ tiêu và nhiệm vụ kế thừa từ cấp trên, tiến độ, in DOCX."),
+    ),
 )
 
 
 @login_required
 def movement(request: AuthedHttpRequest) -> HttpResponse:
-    scope = scope_of(request)
-    areas = []
-    for name, label, action in MOVEMENT_AREAS:
-        if scope.can_anywhere(action):
-            try:
-                areas.append((reverse(name), label))
-            except NoReverseMatch:  # an area not built yet is simply not listed
-                continue
+    # Every area is readable by whoever sees a node; each app's own pages decide what is shown.
+    if not scope_of(request).can_anywhere(Action.VIEW):
+        return render(request, "org/no_scope.html")
+    areas = [(reverse(name), title, text) for name, title, text in MOVEMENT_AREAS]
     return render(request, "core/movement.html", {"areas": areas, "active_menu": "movement"})

@@ -25,6 +25,8 @@ from antq.decisions.services import decision_draft_create
 from antq.demo.movement import load_demo_movement
 from antq.evidence.services import evidence_create
 from antq.incidents.services import incident_record
+from antq.initiatives.models import InitiativeType
+from antq.initiatives.services import activity_add, initiative_create
 from antq.org.choices import NodeKind
 from antq.org.models import OrgNode
 
@@ -278,6 +280,29 @@ def _full(unit: OrgNode) -> dict[str, int]:
 def _home_agency_year(cycle: Cycle, agency: OrgNode, officer: User, police: User) -> None:
     """The demo agency (`coquan.canbo`): registered and accepted, its self-assessment opened, so its
     QĐ 510 sheet shows the points its movement records suggest, each with its source."""
+    admin = User.objects.get(username="quantri")
+    initiative = initiative_create(
+        by=admin,
+        scope=Scope.for_user(admin),
+        node=agency,
+        data={
+            "initiative_type": InitiativeType.objects.get(code="camera_an_ninh"),
+            "name": "Camera giám sát cổng và bãi xe Trung tâm",
+            "lead_name": "Đặng Thu Hà",
+            "lead_position": "Phó Giám đốc",
+            "started_on": dt.date(YEAR - 1, 9, 1),
+        },
+    )
+    activity_add(
+        by=admin,
+        scope=Scope.for_user(admin),
+        initiative=initiative,
+        data={
+            "occurred_on": dt.date(YEAR, 5, 12),
+            "content": "Trích xuất camera giúp Công an phường xác minh vụ mất trộm xe máy",
+            "indicator_values": {"cameras_installed": 6, "cameras_online": 6},
+        },
+    )
     registration = _register(officer, cycle, agency, day=20)
     services.registration_accept(
         by=police,

@@ -176,7 +176,8 @@ def _home_agency(commune: OrgNode) -> OrgNode:
     if agency is None:
         agency = OrgNode(
             kind=NodeKind.AGENCY,
-            name=f"Trung tâm Văn hóa - Thể thao và Truyền thanh {commune.name.lower().capitalize()}",
+            # "Phường Quy Nhơn" -> "phường Quy Nhơn", as written inside a name.
+            name=f"Trung tâm Văn hóa - Thể thao và Truyền thanh {commune.name[:1].lower()}{commune.name[1:]}",
             short_name="Trung tâm VH-TT",
             code=code,
             parent=commune,

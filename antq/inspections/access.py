@@ -3,8 +3,9 @@ enforced here.
 
 An inspection (and each of its findings) belongs to the inspected node: whoever sees that node reads
 it, so the inspected unit sees its own findings (404 otherwise); acting on it needs the action on
-that node (403 otherwise): `INSPECT`, which the commune police hold on their units and the province
-on its communes and units.
+that node (`INSPECT`, which the commune police hold on their units and the province on its communes
+and units) and acting for the level that leads the inspection (`services.acts_for_inspector`: the
+commune police never take over an inspection the province leads), 403 otherwise.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.http import Http404
 from antq.accounts.roles import Action
 from antq.accounts.scope import Scope
 from antq.inspections.models import Finding, Inspection
-from antq.inspections.services import INSPECTABLE_KINDS
+from antq.inspections.services import INSPECTABLE_KINDS, acts_for_inspector
 from antq.org.access import node_for
 from antq.org.choices import NodeKind
 from antq.org.models import OrgNode, subtree_q
@@ -37,9 +38,15 @@ def inspection_for(scope: Scope, pk: int | str, action: str = Action.VIEW) -> In
         raise Http404 from exc
     if not scope.sees(inspection.node):
         raise Http404
-    if action != Action.VIEW and not scope.allows(action, inspection.node):
+    if action != Action.VIEW and not may_act(scope, inspection, action):
         raise PermissionDenied
     return inspection
+
+
+def may_act(scope: Scope, inspection: Inspection, action: str = Action.INSPECT) -> bool:
+    """Whether the user may do `action` (other than viewing) on the inspection or its findings: the
+    action on the inspected node, and acting for the inspecting level."""
+    return scope.allows(action, inspection.node) and acts_for_inspector(scope, inspection)
 
 
 def finding_for(scope: Scope, pk: int | str, action: str = Action.VIEW) -> Finding:
@@ -47,14 +54,17 @@ def finding_for(scope: Scope, pk: int | str, action: str = Action.VIEW) -> Findi
     (else 403)."""
     try:
         finding = Finding.objects.select_related(
-            "inspection", "inspection__node", "inspection__node__parent", "created_by"
+            "inspection",
+            "inspection__node",
+            "inspection__node__parent",
+            "inspection__inspector_node",
+            "created_by",
         ).get(pk=pk)
     except (Finding.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
-    node = finding.inspection.node
-    if not scope.sees(node):
+    if not scope.sees(finding.inspection.node):
         raise Http404
-    if action != Action.VIEW and not scope.allows(action, node):
+    if action != Action.VIEW and not may_act(scope, finding.inspection, action):
         raise PermissionDenied
     return finding
 

@@ -164,9 +164,11 @@ def finding_list(*, scope: Scope, filters: FindingFilters, today: dt.date) -> Qu
 @dataclass(frozen=True)
 class CommuneCount:
     commune: OrgNode
-    done: int
-    running: int
-    open_findings: int
+    done: int  # by the province, concluded or closed: counts against the target
+    running: int  # by the province, planned or in progress
+    own_done: int  # the commune police's own inspections of their units (never count for the province)
+    own_running: int
+    open_findings: int  # of every inspection in the commune, whoever led it
     overdue_findings: int
 
 
@@ -192,27 +194,35 @@ class TargetProgress:
 
 
 def target_progress(*, province: OrgNode, year: int, today: dt.date) -> TargetProgress:
-    """Inspections done (concluded or closed) in the province in `year` against its target, with one
-    row per commune (one grouped query over the communes; two queries in all)."""
-    in_year = _year_q(year, "inspections_in_commune__inspected_on")
-    done_q = in_year & Q(inspections_in_commune__status__in=sorted(DONE_STATUSES))
-    running_q = in_year & ~Q(inspections_in_commune__status__in=sorted(DONE_STATUSES))
-    open_q = in_year & Q(inspections_in_commune__findings__status=FindingStatus.OPEN)
+    """Inspections the province conducted (its own level is the inspecting level) and concluded or
+    closed in `year`, against its target, with one row per commune: the province's inspections there,
+    and, apart, the commune police's own inspections, which never count for the province.
+
+    Communes no longer in force (merged) stay listed when they have inspections that year, so that
+    what was done before a merger still counts. One grouped query over the communes; two in all."""
+    rel = "inspections_in_commune"
+    in_year = _year_q(year, f"{rel}__inspected_on")
+    done = Q(**{f"{rel}__status__in": sorted(DONE_STATUSES)})
+    by_province = Q(**{f"{rel}__inspector_node": province})
+    open_q = in_year & Q(**{f"{rel}__findings__status": FindingStatus.OPEN})
     communes = (
         OrgNode.objects.filter(kind=NodeKind.COMMUNE)
         .filter(subtree_q(province.path))
-        .filter(valid_to__isnull=True)
         .annotate(
-            done=Count("inspections_in_commune", filter=done_q, distinct=True),
-            running=Count("inspections_in_commune", filter=running_q, distinct=True),
-            open_findings=Count("inspections_in_commune__findings", filter=open_q, distinct=True),
+            any_in_year=Count(rel, filter=in_year, distinct=True),
+            done=Count(rel, filter=in_year & by_province & done, distinct=True),
+            running=Count(rel, filter=in_year & by_province & ~done, distinct=True),
+            own_done=Count(rel, filter=in_year & ~by_province & done, distinct=True),
+            own_running=Count(rel, filter=in_year & ~by_province & ~done, distinct=True),
+            open_findings=Count(f"{rel}__findings", filter=open_q, distinct=True),
             overdue_findings=Count(
-                "inspections_in_commune__findings",
-                filter=open_q & Q(inspections_in_commune__findings__due_on__lt=today),
+                f"{rel}__findings",
+                filter=open_q & Q(**{f"{rel}__findings__due_on__lt": today}),
                 distinct=True,
             ),
         )
-        .only("id", "name", "path", "kind", "search_text")
+        .filter(Q(valid_to__isnull=True) | Q(any_in_year__gt=0))
+        .only("id", "name", "path", "kind", "search_text", "valid_to")
         .order_by("search_text", "id")
     )
     rows = [
@@ -220,6 +230,8 @@ def target_progress(*, province: OrgNode, year: int, today: dt.date) -> TargetPr
             commune=c,
             done=c.done,  # type: ignore[attr-defined]
             running=c.running,  # type: ignore[attr-defined]
+            own_done=c.own_done,  # type: ignore[attr-defined]
+            own_running=c.own_running,  # type: ignore[attr-defined]
             open_findings=c.open_findings,  # type: ignore[attr-defined]
             overdue_findings=c.overdue_findings,  # type: ignore[attr-defined]
         )

@@ -70,12 +70,42 @@ def _require(scope: Scope, action: str, node: OrgNode, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def acts_for_inspector(scope: Scope, inspection: Inspection) -> bool:
+    """Whether one of the user's `INSPECT` grants covers the inspecting level
+    (`inspection.inspector_node`): the commune police act only for inspections their commune leads,
+    a province officer for those of their province, an administrator for all. Node kind limits do
+    not apply here: they bound what is inspected, not who leads."""
+    path = inspection.inspector_node.path
+    return any(
+        Action.INSPECT in ROLE_ACTIONS.get(grant.role, frozenset()) and grant.covers(path)
+        for grant in scope.grants
+    )
+
+
+def may_inspect(scope: Scope, inspection: Inspection) -> bool:
+    """The one rule for acting on an inspection (team, checklist, workflow, findings): `INSPECT` on
+    the inspected node and acting for the inspecting level. Viewing needs neither."""
+    return scope.allows(Action.INSPECT, inspection.node) and acts_for_inspector(scope, inspection)
+
+
+def _require_inspector(scope: Scope, inspection: Inspection, message: str) -> None:
+    if not scope.allows(Action.INSPECT, inspection.node):
+        raise PermissionDenied(message)
+    if not acts_for_inspector(scope, inspection):
+        raise PermissionDenied(
+            _("Cuộc kiểm tra này do %(level)s thực hiện: chỉ cấp kiểm tra đó được thao tác.")
+            % {"level": inspection.inspector_node.name}
+        )
+
+
 def _stale() -> ConcurrentEditError:
     return ConcurrentEditError(str(STALE))
 
 
 def _lock(inspection: Inspection, expected_version: int | None) -> Inspection:
-    locked = Inspection.objects.select_for_update().select_related("node").get(pk=inspection.pk)
+    locked = (
+        Inspection.objects.select_for_update().select_related("node", "inspector_node").get(pk=inspection.pk)
+    )
     if expected_version is not None and locked.version != expected_version:
         raise _stale()
     return locked
@@ -249,19 +279,67 @@ def inspection_update(
 ) -> Inspection:
     """Change the date, the basis or the team of a planned or running inspection."""
     locked = _lock(inspection, expected_version)
-    _require(scope, Action.INSPECT, locked.node, _("Bạn không có quyền sửa cuộc kiểm tra này."))
+    _require_inspector(scope, locked, _("Bạn không có quyền sửa cuộc kiểm tra này."))
     if locked.status not in EDITABLE_STATUSES:
         raise DomainError(_("Cuộc kiểm tra đã kết luận: không sửa được ngày, căn cứ và thành phần đoàn."))
     clean = _clean(data)
     before = locked.snapshot()
+    after = {
+        "inspected_on": clean["inspected_on"].isoformat(),
+        "basis": clean["basis"],
+        "team": [f"{m.name} — {m.position}" for m in clean["team"]],
+    }
+    changes: dict[str, Any] = diff(before, after)
+    if not changes:
+        # Nothing changed: no new version (other open pages stay valid), no audit entry.
+        return locked
+    if "inspected_on" in changes:
+        changes.update(_recheck_checklist(locked, clean["inspected_on"]))
     locked.inspected_on = clean["inspected_on"]
     locked.basis = clean["basis"]
     locked.version += 1
-    locked.save(update_fields=["inspected_on", "basis", "version", "updated_at"])
-    _save_team(locked, clean["team"])
-    changes = diff(before, locked.snapshot())
+    locked.save(update_fields=["inspected_on", "basis", "framework_version", "version", "updated_at"])
+    if "team" in changes:
+        _save_team(locked, clean["team"])
     record(actor=by, action=AuditAction.UPDATE, obj=locked, node_path=locked.node.path, changes=changes)
     return locked
+
+
+def _recheck_checklist(inspection: Inspection, day: dt.date) -> dict[str, list[Any]]:
+    """On a new inspection date, the checklist must come from the TT 124 version in force that day:
+    the same version keeps the checklist; another one rebuilds it while no result is recorded, and
+    is refused once results (or findings tied to a criterion) exist. Returns the audit changes and
+    sets `framework_version` on the (unsaved) inspection."""
+    criteria, label = checklist_for(inspection.node, day)
+    if label == inspection.framework_version:
+        return {}
+    checks = list(inspection.checks.all())
+    recorded = any(c.result != CheckResult.NOT_CHECKED or c.note for c in checks)
+    if recorded or inspection.findings.exclude(criterion_id="").exists():
+        raise ValidationError(
+            {
+                "inspected_on": [
+                    _(
+                        "Ngày kiểm tra mới thuộc thời gian áp dụng bộ tiêu chí TT 124 phiên bản %(new)s, "
+                        "khác phiên bản %(old)s của danh mục đã lập, nhưng danh mục đã có kết quả kiểm "
+                        "tra (hoặc kiến nghị gắn với tiêu chí) nên không lập lại được. Hãy giữ ngày cũ, "
+                        "hoặc lập cuộc kiểm tra mới cho ngày này."
+                    )
+                    % {"new": label, "old": inspection.framework_version or "—"}
+                ]
+            }
+        )
+    inspection.checks.all().delete()
+    InspectionCheck.objects.bulk_create(
+        InspectionCheck(inspection=inspection, order=i, criterion_id=cid, label=text)
+        for i, (cid, text) in enumerate(criteria, start=1)
+    )
+    old_version = inspection.framework_version
+    inspection.framework_version = label
+    return {
+        "framework_version": [old_version, label],
+        "checklist": [[c.criterion_id for c in checks], [cid for cid, _text in criteria]],
+    }
 
 
 @transaction.atomic
@@ -275,7 +353,7 @@ def checklist_save(
 ) -> Inspection:
     """Record the result and note of checklist rows ({check id: (result, note)}) during the inspection."""
     locked = _lock(inspection, expected_version)
-    _require(scope, Action.INSPECT, locked.node, _("Bạn không có quyền ghi kết quả kiểm tra."))
+    _require_inspector(scope, locked, _("Bạn không có quyền ghi kết quả kiểm tra."))
     if locked.status != InspectionStatus.IN_PROGRESS:
         raise DomainError(_("Chỉ ghi kết quả theo tiêu chí khi cuộc kiểm tra đang tiến hành."))
     checks = {c.pk: c for c in locked.checks.all()}
@@ -331,6 +409,7 @@ def inspection_transition(
 ) -> Inspection:
     """Start, conclude (with the conclusion text) or close (once every finding is closed)."""
     locked = _lock(inspection, expected_version)
+    _require_inspector(scope, locked, _("Bạn không có quyền thực hiện thao tác này."))
     updates: dict[str, Any] = {}
     if to == InspectionStatus.CONCLUDED:
         conclusion = conclusion.strip()
@@ -395,7 +474,7 @@ def _clean_finding(inspection: Inspection, data: dict[str, Any]) -> dict[str, An
 def finding_add(*, by: User, scope: Scope, inspection: Inspection, data: dict[str, Any]) -> Finding:
     """Record a finding of a running or concluded inspection."""
     locked = _lock(inspection, None)
-    _require(scope, Action.INSPECT, locked.node, _("Bạn không có quyền ghi kiến nghị cho cuộc kiểm tra này."))
+    _require_inspector(scope, locked, _("Bạn không có quyền ghi kiến nghị cho cuộc kiểm tra này."))
     if locked.status not in FINDING_STATUSES:
         raise DomainError(_("Chỉ ghi kiến nghị khi cuộc kiểm tra đang tiến hành hoặc đã kết luận."))
     finding = Finding.objects.create(inspection=locked, created_by=by, **_clean_finding(locked, data))
@@ -412,7 +491,7 @@ def finding_add(*, by: User, scope: Scope, inspection: Inspection, data: dict[st
 def _lock_finding(finding: Finding, expected_version: int | None) -> Finding:
     locked = (
         Finding.objects.select_for_update()
-        .select_related("inspection", "inspection__node")
+        .select_related("inspection", "inspection__node", "inspection__inspector_node")
         .get(pk=finding.pk)
     )
     if expected_version is not None and locked.version != expected_version:
@@ -430,7 +509,7 @@ def finding_follow_up(*, by: User, scope: Scope, finding: Finding, note: str) ->
     """Add an entry to an open finding's follow-up log."""
     locked = _lock_finding(finding, None)
     node = locked.inspection.node
-    _require(scope, Action.INSPECT, node, _("Bạn không có quyền ghi theo dõi kiến nghị này."))
+    _require_inspector(scope, locked.inspection, _("Bạn không có quyền ghi theo dõi kiến nghị này."))
     note = note.strip()
     if not note:
         raise ValidationError({"note": [_("Vui lòng ghi nội dung theo dõi khắc phục.")]})
@@ -451,6 +530,7 @@ def finding_follow_up(*, by: User, scope: Scope, finding: Finding, note: str) ->
 def finding_close(*, by: User, scope: Scope, finding: Finding, note: str, expected_version: int) -> Finding:
     """Close a finding with the note of what was done (the audit entry's reason)."""
     locked = _lock_finding(finding, expected_version)
+    _require_inspector(scope, locked.inspection, _("Bạn không có quyền đóng kiến nghị này."))
     note = note.strip()
     if not note:
         raise ValidationError({"note": [_("Vui lòng ghi kết quả khắc phục khi đóng kiến nghị.")]})

@@ -26,7 +26,7 @@ from antq.core.errors import ConcurrentEditError, DomainError
 from antq.core.forms import add_service_errors
 from antq.core.http import AuthedHttpRequest
 from antq.inspections import selectors, services, workflows
-from antq.inspections.access import finding_for, inspectable_nodes, inspection_for, province_for
+from antq.inspections.access import finding_for, inspectable_nodes, inspection_for, may_act, province_for
 from antq.inspections.choices import EDITABLE_STATUSES, FINDING_STATUSES, FindingStatus, InspectionStatus
 from antq.inspections.forms import (
     ChecklistForm,
@@ -148,7 +148,7 @@ def _detail_page(
 ) -> HttpResponse:
     scope = scope_of(request)
     today = timezone.localdate()
-    can_inspect = scope.allows(Action.INSPECT, inspection.node)
+    can_inspect = may_act(scope, inspection)
     findings = selectors.findings_of(inspection)
     close_forms = close_forms or {}
     rows: list[FindingRow] = []

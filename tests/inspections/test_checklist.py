@@ -50,8 +50,8 @@ def test_without_a_stored_framework_the_inspection_is_refused(tree: Tree, commun
     assert not Inspection.objects.exists()
 
 
-def test_a_later_framework_version_does_not_rewrite_an_earlier_checklist(tree: Tree, plan: PlanFn) -> None:
-    before = plan(tree.unit)
+def _later_version() -> None:
+    """TT 124 version 2026.1, in force from 2026-01-01, with the first KDC criterion reworded."""
     national = FrameworkVersion.objects.get(framework__code="tt124", province__isnull=True)
     content = copy.deepcopy(national.content)
     content["version"] = "2026.1"
@@ -64,6 +64,11 @@ def test_a_later_framework_version_does_not_rewrite_an_earlier_checklist(tree: T
         content_hash="x" * 64,
         effective_from=dt.date(2026, 1, 1),
     )
+
+
+def test_a_later_framework_version_does_not_rewrite_an_earlier_checklist(tree: Tree, plan: PlanFn) -> None:
+    before = plan(tree.unit)
+    _later_version()
     after = plan(tree.unit, inspected_on=dt.date(2026, 3, 1))
     assert after.framework_version == "2026.1"
     assert after.checks.get(criterion_id="TT124.KDC.1").label == "Nội dung tiêu chí đã sửa đổi."
@@ -137,3 +142,59 @@ def test_results_only_while_in_progress_and_not_from_a_stale_page(
             results={check.pk: (CheckResult.MET, "")},
             expected_version=planned.version,
         )
+
+
+def _move(inspection: Inspection, by: User, day: dt.date) -> Inspection:
+    return services.inspection_update(
+        by=by,
+        scope=Scope.for_user(by),
+        inspection=inspection,
+        data=data(inspected_on=day),
+        expected_version=inspection.version,
+    )
+
+
+def test_moving_the_date_into_another_version_rebuilds_an_empty_checklist(
+    tree: Tree, plan: PlanFn, commune_police: User
+) -> None:
+    inspection = plan(tree.unit)
+    _later_version()
+    same = _move(inspection, commune_police, dt.date(2025, 12, 30))  # still 2021.1: kept as is
+    assert same.framework_version == "2021.1"
+    assert same.checks.get(criterion_id="TT124.KDC.1").label.startswith("Quý I")
+    moved = _move(same, commune_police, dt.date(2026, 2, 1))
+    assert (moved.framework_version, moved.version) == ("2026.1", same.version + 1)
+    fresh = Inspection.objects.get(pk=inspection.pk)
+    assert fresh.framework_version == "2026.1"
+    assert fresh.checks.get(criterion_id="TT124.KDC.1").label == "Nội dung tiêu chí đã sửa đổi."
+    assert list(fresh.checks.values_list("order", flat=True)) == list(range(1, fresh.checks.count() + 1))
+    event = AuditEvent.objects.filter(object_type="inspections.inspection").order_by("id").last()
+    assert event is not None
+    assert event.changes["framework_version"] == ["2021.1", "2026.1"]
+    assert event.changes["inspected_on"] == ["2025-12-30", "2026-02-01"]
+
+
+def test_moving_the_date_into_another_version_is_refused_once_results_are_recorded(
+    tree: Tree, plan: PlanFn, commune_police: User
+) -> None:
+    inspection = start(plan(tree.unit), commune_police)
+    check = inspection.checks.get(criterion_id="TT124.KDC.1")
+    inspection = services.checklist_save(
+        by=commune_police,
+        scope=Scope.for_user(commune_police),
+        inspection=inspection,
+        results={check.pk: (CheckResult.MET, "")},
+        expected_version=inspection.version,
+    )
+    _later_version()
+    with pytest.raises(ValidationError) as caught:
+        _move(inspection, commune_police, dt.date(2026, 2, 1))
+    message = caught.value.message_dict["inspected_on"][0]
+    assert "2026.1" in message and "2021.1" in message and "đã có kết quả" in message
+    fresh = Inspection.objects.get(pk=inspection.pk)
+    assert (fresh.inspected_on, fresh.framework_version, fresh.version) == (
+        dt.date(2025, 5, 2),
+        "2021.1",
+        inspection.version,
+    )
+    assert fresh.checks.get(criterion_id="TT124.KDC.1").result == CheckResult.MET

@@ -188,3 +188,22 @@ def test_editing_the_team_is_audited_and_refused_once_concluded(
             data=data(),
             expected_version=concluded.version,
         )
+
+
+def test_saving_the_edit_form_unchanged_keeps_the_version_and_writes_no_audit(
+    tree: Tree, plan: PlanFn, commune_police: User
+) -> None:
+    inspection = plan(tree.unit)
+    before = _events(inspection)
+    members = list(inspection.members.values_list("pk", flat=True))
+    same = services.inspection_update(
+        by=commune_police,
+        scope=Scope.for_user(commune_police),
+        inspection=inspection,
+        data=data(basis=f"  {inspection.basis} "),
+        expected_version=inspection.version,
+    )
+    assert same.version == inspection.version == 1
+    assert Inspection.objects.get(pk=inspection.pk).version == 1
+    assert _events(inspection) == before
+    assert list(inspection.members.values_list("pk", flat=True)) == members

@@ -62,11 +62,12 @@ def _node(scope: Scope, pk: int) -> OrgNode:
     return node
 
 
-def _document(pk: int | None, field: str) -> EvidenceDocument | None:
-    """A cited document by id (the service checks it is the node's own, in force, of the year)."""
+def _document(node: OrgNode, pk: int | None, field: str) -> EvidenceDocument | None:
+    """The node's own document with this id (the service checks it is in force, of the year). Any
+    other id answers the same "not found", whether or not it exists in another unit's dossier."""
     if pk is None:
         return None
-    document = EvidenceDocument.objects.filter(pk=pk).first()
+    document = EvidenceDocument.objects.filter(pk=pk, node=node).first()
     if document is None:
         raise exceptions.ValidationError({field: [_("Không tìm thấy tài liệu minh chứng.")]})
     return document
@@ -125,6 +126,7 @@ class SessionViewSet(ApiErrorsMixin, viewsets.GenericViewSet):  # type: ignore[t
                 year=data.get("year"),
                 start=data.get("start"),
                 end=data.get("end"),
+                include_withdrawn=bool(data.get("include_withdrawn")),
             ),
         )
         page = self.paginate_queryset(qs)
@@ -141,7 +143,7 @@ class SessionViewSet(ApiErrorsMixin, viewsets.GenericViewSet):  # type: ignore[t
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         node = _node(scope, data.pop("node"))
-        data["evidence"] = _document(data.get("evidence"), "evidence")
+        data["evidence"] = _document(node, data.get("evidence"), "evidence")
         session = services.session_create(by=_actor(request), scope=scope, node=node, data=data)
         return Response(self.get_serializer(session).data, status=status.HTTP_201_CREATED)
 
@@ -156,7 +158,7 @@ class SessionViewSet(ApiErrorsMixin, viewsets.GenericViewSet):  # type: ignore[t
         version = data.pop("version")
         merged: dict[str, Any] = {name: getattr(session, name) for name in services.SESSION_FIELDS}
         if "evidence" in data:
-            data["evidence"] = _document(data["evidence"], "evidence")
+            data["evidence"] = _document(session.node, data["evidence"], "evidence")
         merged.update(data)
         session = services.session_update(
             by=_actor(request), scope=scope, session=session, data=merged, expected_version=version
@@ -218,21 +220,22 @@ class SessionViewSet(ApiErrorsMixin, viewsets.GenericViewSet):  # type: ignore[t
         return Response(s.AttendanceImportResultSerializer(body).data)
 
 
-def _festival_data(data: dict[str, Any]) -> dict[str, Any]:
+def _festival_data(node: OrgNode, data: dict[str, Any]) -> dict[str, Any]:
     if "host" in data:
         host = data["host"]
         data["host"] = OrgNode.objects.filter(pk=host).first() if host else None
         if host and data["host"] is None:
             raise exceptions.ValidationError({"host": [_("Không tìm thấy nơi tổ chức.")]})
     if "plan_document" in data:
-        data["plan_document"] = _document(data["plan_document"], "plan_document")
+        data["plan_document"] = _document(node, data["plan_document"], "plan_document")
     return data
 
 
-def _photos(ids: list[int] | None) -> list[EvidenceDocument] | None:
+def _photos(node: OrgNode, ids: list[int] | None) -> list[EvidenceDocument] | None:
+    """The node's own documents with these ids; as `_document`, a foreign id is "not found"."""
     if ids is None:
         return None
-    found = list(EvidenceDocument.objects.filter(pk__in=ids))
+    found = list(EvidenceDocument.objects.filter(pk__in=ids, node=node))
     if len(found) != len(set(ids)):
         raise exceptions.ValidationError({"photos": [_("Không tìm thấy tài liệu minh chứng.")]})
     return found
@@ -296,10 +299,11 @@ class FestivalViewSet(ApiErrorsMixin, viewsets.GenericViewSet):  # type: ignore[
             raise PermissionDenied
         payload = s.FestivalCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        data = _festival_data(dict(payload.validated_data))
+        data = dict(payload.validated_data)
         node = _node(scope, data.pop("node"))
+        data = _festival_data(node, data)
         year = data.pop("year")
-        photos = _photos(data.pop("photos", None)) or []
+        photos = _photos(node, data.pop("photos", None)) or []
         festival = services.festival_create(
             by=_actor(request), scope=scope, node=node, year=year, data=data, photos=photos
         )
@@ -314,9 +318,9 @@ class FestivalViewSet(ApiErrorsMixin, viewsets.GenericViewSet):  # type: ignore[
         if "version" not in data:
             raise exceptions.ValidationError({"version": [_("Trường này là bắt buộc.")]})
         version = data.pop("version")
-        photos = _photos(data.pop("photos", None))
+        photos = _photos(festival.node, data.pop("photos", None))
         merged: dict[str, Any] = {name: getattr(festival, name) for name in FESTIVAL_FIELDS}
-        merged.update(_festival_data(data))
+        merged.update(_festival_data(festival.node, data))
         festival = services.festival_update(
             by=_actor(request),
             scope=scope,

@@ -109,6 +109,14 @@ class SessionFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)
     start = forms.DateField(label=_("Từ ngày"), required=False, widget=DateInput())
     end = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())
+    include_withdrawn = forms.BooleanField(label=_("Gồm cả buổi đã rút"), required=False)
+
+
+class WithdrawForm(forms.Form):
+    """Withdraw a session recorded in error: why, and the version the user saw."""
+
+    reason = forms.CharField(label=_("Lý do rút buổi"), max_length=500)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class AttendanceUploadForm(forms.Form):

@@ -7,7 +7,10 @@ each bad row is listed with its row number, its column and a Vietnamese message,
 written unless the whole file is valid (`services.attendance_import` applies it in one transaction).
 
 People are keyed like `Participant.key`: the identifier (CCCD or staff number) in capitals, letters
-and digits only; without one, the folded name and the year of birth. A row with neither an
+and digits only, an all-digit one without its leading zeros (a CCCD typed into a number cell of
+Excel loses them: "001085012345" and 1085012345 are the same person; the identifier shown is padded
+back to 12 digits when a number cell held 10 or 11); without an identifier, the folded name and the
+year of birth. A row with neither an
 identifier nor a year of birth is refused: two people of the same name could not be told apart.
 The same person twice in one file is counted once (a notice, not an error); the same identifier
 with two different names is an error (one of them is mistyped).
@@ -40,6 +43,7 @@ MAX_EXPANSION = 20
 HEADER_SEARCH_ROWS = 10
 MIN_BIRTH_YEAR = 1900
 ZIP_MAGIC = b"PK\x03\x04"
+CCCD_DIGITS = 12
 
 FULL_NAME = "full_name"
 IDENTIFIER = "identifier"
@@ -109,12 +113,42 @@ def normalize_identifier(text: str) -> str:
     return _NON_ALNUM_UPPER.sub("", fold(text).upper())
 
 
+def identifier_key(text: str) -> str:
+    """The identifier as a key: `normalize_identifier`, and for an all-digit identifier without its
+    leading zeros ("001085012345" → "1085012345"). A CCCD typed into a number cell of Excel loses
+    its leading zeros; both spellings must key the same person. Identifiers with letters (staff or
+    student numbers) keep their zeros: "NV007" and "NV7" stay different."""
+    normalized = normalize_identifier(text)
+    if normalized.isdigit():
+        return normalized.lstrip("0") or "0"
+    return normalized
+
+
+def name_birth_key(full_name: str, birth_year: int | None) -> str:
+    """The key of a person without an identifier: folded name and year of birth."""
+    return f"nb:{fold(full_name)}|{birth_year or ''}"
+
+
 def person_key(*, full_name: str, identifier: str, birth_year: int | None) -> str:
     """The participant's key within a node (see `Participant.key`)."""
-    normalized = normalize_identifier(identifier)
-    if normalized:
-        return f"id:{normalized}"
-    return f"nb:{fold(full_name)}|{birth_year or ''}"
+    key = identifier_key(identifier)
+    if key:
+        return f"id:{key}"
+    return name_birth_key(full_name, birth_year)
+
+
+def displayed_identifier(raw: Any, text: str) -> str:
+    """The identifier as shown: as typed, except that a number cell of 10 or 11 digits is padded
+    back to the 12 digits of a CCCD (its province code starts with 0, which Excel drops from a
+    number). Only the display: the key (`identifier_key`) ignores leading zeros anyway."""
+    if (
+        isinstance(raw, int | float)
+        and not isinstance(raw, bool)
+        and text.isdigit()
+        and 10 <= len(text) <= 11
+    ):
+        return text.zfill(CCCD_DIGITS)
+    return text
 
 
 @dataclass(frozen=True)
@@ -331,6 +365,7 @@ def _person(number: int, cells: dict[str, Any], result: AttendanceFile, this_yea
         if len(text) > MAX_LENGTHS[name]:
             result.error(number, HEADERS[name], _("Dài quá %(n)s ký tự.") % {"n": MAX_LENGTHS[name]})
         values[name] = text
+    values[IDENTIFIER] = displayed_identifier(cells.get(IDENTIFIER), values[IDENTIFIER])
     if values[IDENTIFIER] and not normalize_identifier(values[IDENTIFIER]):
         result.error(number, HEADERS[IDENTIFIER], _("Số CCCD / mã nhân viên phải có chữ hoặc số."))
     birth_year: int | None = None

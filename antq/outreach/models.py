@@ -67,6 +67,18 @@ class OutreachSession(TimeStampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người ghi"), on_delete=models.PROTECT, related_name="+"
     )
+    # Withdrawn (recorded in error, a wrong import): kept with its list, but counted nowhere and
+    # left out of the lists unless asked for (services.session_withdraw).
+    withdrawn_at = models.DateTimeField(_("thời điểm rút"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("lý do rút"), max_length=500, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người rút"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("buổi tuyên truyền, tập huấn")
@@ -92,6 +104,12 @@ class OutreachSession(TimeStampedModel):
                 condition=Q(attendance_mode=AttendanceMode.LIST) | Q(headcount__isnull=False),
                 name="%(app_label)s_%(class)s_headcount_given",
             ),
+            # A withdrawal says when, by whom and why.
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True, withdrawn_reason="")
+                | (Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False) & ~Q(withdrawn_reason="")),
+                name="%(app_label)s_%(class)s_withdrawal_complete",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -105,6 +123,10 @@ class OutreachSession(TimeStampedModel):
     @property
     def is_list(self) -> bool:
         return self.attendance_mode == AttendanceMode.LIST
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     def audience_labels(self) -> list[str]:
         from antq.outreach.choices import Audience
@@ -139,7 +161,9 @@ class Participant(models.Model):
         related_name="outreach_participants",
         db_index=False,  # the unique (node, key) index starts with it
     )
-    # "id:<identifier in capitals, letters and digits only>" or "nb:<folded name>|<birth year>".
+    # "id:<identifier in capitals, letters and digits only; all digits: without leading zeros>" or
+    # "nb:<folded name>|<birth year>" (see importing.person_key). A participant keyed "nb:" may
+    # carry the identifier it was later matched with (services.match_participants).
     key = models.CharField(_("khóa nhận diện"), max_length=320)
     full_name = models.CharField(_("họ và tên"), max_length=200)
     identifier = models.CharField(_("số CCCD / mã nhân viên"), max_length=40, blank=True)

@@ -8,7 +8,7 @@ or people.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 from urllib.parse import urlencode
@@ -27,7 +27,7 @@ from antq.org.models import OrgNode, subtree_q
 from antq.outreach.choices import AttendanceMode, FestivalStatus, Participation, SessionKind
 from antq.outreach.importing import Person
 from antq.outreach.models import Attendance, FestivalDay, OutreachSession
-from antq.outreach.services import participants_by_key
+from antq.outreach.services import match_participants
 from antq.outreach.targets import targets
 
 # --- Sessions --------------------------------------------------------------------------------
@@ -41,11 +41,15 @@ class SessionFilters:
     year: int | None = None  # calendar year of the session's date
     start: dt.date | None = None  # or an explicit window (the facts' links use it)
     end: dt.date | None = None
+    include_withdrawn: bool = False  # withdrawn sessions are left out unless asked for
 
 
 def session_list(*, scope: Scope, filters: SessionFilters) -> QuerySet[OutreachSession]:
-    """Sessions the user sees, filtered, newest first, with the size of each list (one query)."""
+    """Sessions the user sees, filtered (withdrawn ones only when asked), newest first, with the
+    size of each list (one query)."""
     qs = OutreachSession.objects.filter(scope.q(Action.VIEW, field="node__path"))
+    if not filters.include_withdrawn:
+        qs = qs.filter(withdrawn_at__isnull=True)
     for node in (filters.within, filters.node):
         if node is not None:
             qs = qs.filter(subtree_q(node.path, field="node__path"))
@@ -98,25 +102,32 @@ class ImportPreview:
     already_listed: int  # already on this session's list
     to_add: int
     renamed: list[tuple[int, str, str]]  # (row, name in the file, name already recorded)
+    # (row, name, identifier in the file): the same person recorded earlier without an identifier,
+    # found by name and year of birth (services.match_participants).
+    matched_by_name: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 def attendance_preview(*, session: OutreachSession, people: list[Person]) -> ImportPreview:
-    """Compare a checked file with the node's participants and the session's list (a query per
-    500 people, and one for the list)."""
-    known = participants_by_key(session.node, [p.key for p in people])
+    """Compare a checked file with the node's participants and the session's list, as
+    `services.attendance_import` would (a query per 500 people, and one for the list)."""
+    matches = match_participants(session.node, people)
+    known = matches.known
     listed = set(Attendance.objects.filter(session=session).values_list("participant_id", flat=True))
-    already = sum(1 for p in people if p.key in known and known[p.key].pk in listed)
+    participants = set(known[p.key].pk for p in people if p.key in known)
+    already = len(participants & listed)
     renamed = [
         (p.row, p.full_name, known[p.key].full_name)
         for p in people
         if p.key in known and known[p.key].full_name != p.full_name
     ]
+    new_people = sum(1 for p in people if p.key not in known)
     return ImportPreview(
         people=len(people),
-        new_people=sum(1 for p in people if p.key not in known),
+        new_people=new_people,
         already_listed=already,
-        to_add=len(people) - already,
+        to_add=new_people + len(participants) - already,
         renamed=renamed,
+        matched_by_name=[(p.row, p.full_name, p.identifier) for p in people if p.key in matches.by_name],
     )
 
 
@@ -137,9 +148,14 @@ class Reach:
     training_headcount: int  # sum of headcounts of training classes without a list
 
     @property
+    def counted(self) -> int:
+        """The larger of the two figures: a headcount cannot be told apart from the people on the
+        lists (they may be the same people), so adding them could count someone twice."""
+        return max(self.listed_people, self.largest_headcount)
+
+    @property
     def reached(self) -> int:
-        value = self.listed_people + self.largest_headcount
-        return min(value, self.total) if self.total else value
+        return min(self.counted, self.total) if self.total else self.counted
 
     @property
     def share(self) -> Fraction | None:
@@ -156,12 +172,18 @@ class Reach:
 
     @property
     def capped(self) -> bool:
-        return bool(self.total) and self.listed_people + self.largest_headcount > self.total
+        return bool(self.total) and self.counted > self.total
 
 
 def reach(node: OrgNode, start: dt.date, end: dt.date) -> Reach:
-    """The node's reach in [start, end], tuyên truyền and training apart. Three queries."""
-    window = Q(session__node=node, session__held_on__gte=start, session__held_on__lte=end)
+    """The node's reach in [start, end], tuyên truyền and training apart; withdrawn sessions do
+    not count. Three queries."""
+    window = Q(
+        session__node=node,
+        session__held_on__gte=start,
+        session__held_on__lte=end,
+        session__withdrawn_at__isnull=True,
+    )
     people = (
         Attendance.objects.filter(window)
         .values("session__kind")
@@ -169,7 +191,9 @@ def reach(node: OrgNode, start: dt.date, end: dt.date) -> Reach:
         .order_by()
     )
     distinct = {row["session__kind"]: row["n"] for row in people}
-    sessions = OutreachSession.objects.filter(node=node, held_on__gte=start, held_on__lte=end)
+    sessions = OutreachSession.objects.filter(
+        node=node, held_on__gte=start, held_on__lte=end, withdrawn_at__isnull=True
+    )
     propaganda = Q(kind=SessionKind.PROPAGANDA)
     training = Q(kind=SessionKind.TRAINING)
     headcount = Q(attendance_mode=AttendanceMode.HEADCOUNT)
@@ -216,6 +240,11 @@ def reach_sentence(figures: Reach) -> str:
             % {"people": figures.largest_headcount}
         )
     text = _(", và ").join(parts) if parts else _("Chưa ghi nhận buổi tuyên truyền nào trong kỳ")
+    if figures.list_sessions and figures.headcount_sessions:
+        text += _(
+            "; số lượng không loại trùng được với danh sách (có thể là cùng những người đó), nên chỉ "
+            "tính số lớn hơn trong hai số: %(people)s người"
+        ) % {"people": figures.counted}
     if figures.total:
         text += _("; trên %(total)s người của đơn vị") % {"total": figures.total}
         if figures.capped:
@@ -229,9 +258,11 @@ def reach_fact(node: OrgNode, start: dt.date, end: dt.date) -> RecordFact:
     """QĐ 510 item 2: {"met": distinct people reached, "total": node.people_count or 0}.
 
     People on the lists of the node's tuyên truyền sessions dated in [start, end] are counted once
-    each; sessions with only a headcount add the largest such headcount (a headcount cannot be
-    de-duplicated, and the largest is the least that is surely true); the sum is capped at the
-    node's people. Training classes do not count (they train the force). Three queries."""
+    each. Of the sessions with only a headcount, the largest headcount is the most that is surely
+    true (a headcount cannot be de-duplicated, across sessions or against the lists: its people
+    may be the listed ones). Conservatively, the reach is the larger of the two figures, never
+    their sum, capped at the node's people. Withdrawn sessions and training classes (they train
+    the force) do not count. Three queries."""
     figures = reach(node, start, end)
     return RecordFact(
         value={"met": figures.reached, "total": figures.total},

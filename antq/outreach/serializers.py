@@ -37,6 +37,8 @@ class SessionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "attendance",
             "evidence",
             "note",
+            "withdrawn_at",
+            "withdrawn_reason",
             "recorded_by",
             "created_at",
             "updated_at",
@@ -91,6 +93,9 @@ class SessionFilterSerializer(serializers.Serializer):  # type: ignore[type-arg]
     year = serializers.IntegerField(required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)
     start = serializers.DateField(required=False, help_text=_("Từ ngày (gồm ngày này)."))
     end = serializers.DateField(required=False, help_text=_("Đến ngày (gồm ngày này)."))
+    include_withdrawn = serializers.BooleanField(
+        required=False, default=False, help_text=_("Gồm cả buổi đã rút (mặc định: không).")
+    )
 
 
 class AttendanceImportSerializer(serializers.Serializer):  # type: ignore[type-arg]

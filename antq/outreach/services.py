@@ -1,4 +1,5 @@
-"""Writes of the outreach app: sessions, attendance imports, festival days. Atomic and audited.
+"""Writes of the outreach app: sessions (record, edit, withdraw), attendance imports, festival days.
+Atomic and audited.
 
 Every write checks the actor's `ACTIVITY_RECORD` on the record's node, validates all fields at once
 (a ValidationError naming each field), refuses a stale version (`ConcurrentEditError`), and writes
@@ -36,7 +37,7 @@ from antq.outreach.choices import (
     Participation,
     SessionKind,
 )
-from antq.outreach.importing import Person
+from antq.outreach.importing import Person, identifier_key, name_birth_key
 from antq.outreach.models import (
     FESTIVAL_FIELDS,
     MAX_YEAR,
@@ -215,6 +216,8 @@ def session_update(
     """Change a session's facts (not its node: its list's people belong to that node)."""
     _require_record(scope, session.node)
     locked = _locked_session(session, expected_version)
+    if locked.is_withdrawn:
+        raise DomainError(_("Buổi đã được rút: không sửa được."))
     fields = _clean_session(locked.node, data, current=locked)
     before = locked.snapshot()
     for name, value in fields.items():
@@ -225,6 +228,41 @@ def session_update(
     locked.version += 1
     locked.save(update_fields=[*fields, "version", "updated_at"])
     record(actor=by, action=AuditAction.UPDATE, obj=locked, node_path=locked.node.path, changes=changes)
+    return locked
+
+
+WITHDRAW_REASON_MAX = 500
+
+
+@transaction.atomic
+def session_withdraw(
+    *, by: User, scope: Scope, session: OutreachSession, reason: str, expected_version: int
+) -> OutreachSession:
+    """Withdraw a session recorded in error (a wrong import, a session that did not take place):
+    it is kept, with its list, the reason, who and when, but it no longer counts toward the reach
+    and the lists leave it out unless asked. Audited with the reason; cannot be undone here."""
+    _require_record(scope, session.node)
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": [_("Vui lòng nêu lý do rút buổi tuyên truyền.")]})
+    if len(reason) > WITHDRAW_REASON_MAX:
+        raise ValidationError({"reason": [_("Dài quá %(n)s ký tự.") % {"n": WITHDRAW_REASON_MAX}]})
+    locked = _locked_session(session, expected_version)
+    if locked.is_withdrawn:
+        raise DomainError(_("Buổi đã được rút trước đó."))
+    locked.withdrawn_at = timezone.now()
+    locked.withdrawn_by = by
+    locked.withdrawn_reason = reason
+    locked.version += 1
+    locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason", "version", "updated_at"])
+    record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        obj=locked,
+        node_path=locked.node.path,
+        changes={"withdrawn": [False, True], "withdrawn_reason": ["", reason]},
+        reason=reason,
+    )
     return locked
 
 
@@ -249,6 +287,44 @@ def participants_by_key(node: OrgNode, keys: Iterable[str]) -> dict[str, Partici
     return found
 
 
+@dataclass(frozen=True)
+class Matches:
+    """The node's participants that the people of a file are (by `Person.key`)."""
+
+    known: dict[str, Participant]  # person key → participant, by key or by name and year of birth
+    by_name: frozenset[str]  # keys of people with an identifier matched by name and year of birth
+
+
+def match_participants(node: OrgNode, people: list[Person]) -> Matches:
+    """Find the node's participants the people of a file are (a query per 500 keys, and as many
+    for the fallback below).
+
+    A person is first looked up by key. A person with an identifier who is not found that way is
+    then the participant recorded without an identifier under the same folded name and year of
+    birth (from a list without CCCD), so one person listed both ways counts once. That participant
+    is taken by the first such person of the file only, and once it carries an identifier (see
+    `attendance_import`) only by that identifier: two different CCCD are never merged."""
+    known = participants_by_key(node, [p.key for p in people])
+    fallback: dict[str, list[Person]] = {}
+    for person in people:
+        if person.key.startswith("id:") and person.key not in known and person.birth_year:
+            fallback.setdefault(name_birth_key(person.full_name, person.birth_year), []).append(person)
+    by_name: set[str] = set()
+    if fallback:
+        found = participants_by_key(node, fallback)
+        for nb_key, candidates in fallback.items():
+            participant = found.get(nb_key)
+            if participant is None:
+                continue
+            owner = identifier_key(participant.identifier)
+            for person in candidates:
+                if not owner or person.key == f"id:{owner}":
+                    known[person.key] = participant
+                    by_name.add(person.key)
+                    break
+    return Matches(known=known, by_name=frozenset(by_name))
+
+
 @transaction.atomic
 def attendance_import(
     *,
@@ -267,9 +343,12 @@ def attendance_import(
     if not people:
         raise DomainError(_("Tệp không có người tham dự nào để nhập."))
     locked = _locked_session(session, expected_version)
+    if locked.is_withdrawn:
+        raise DomainError(_("Buổi đã được rút: không nhập danh sách vào buổi này được."))
     node = locked.node
     keys = [p.key for p in people]
-    known = participants_by_key(node, keys)
+    matches = match_participants(node, people)
+    known = matches.known
     new = [
         Participant(
             node=node,
@@ -287,9 +366,19 @@ def attendance_import(
         # the re-read below picks up their row.
         Participant.objects.bulk_create(chunk, ignore_conflicts=True)
     if new:
-        known = participants_by_key(node, keys)
+        known = {**participants_by_key(node, keys), **{k: known[k] for k in matches.by_name}}
+    # A participant found by name and year of birth now carries the identifier: a later list keys
+    # them by it, and another identifier under the same name no longer takes them.
+    identified = []
+    for person in people:
+        participant = known[person.key]
+        if person.key in matches.by_name and not participant.identifier:
+            participant.identifier = person.identifier
+            identified.append(participant)
+    Participant.objects.bulk_update(identified, ["identifier"], batch_size=WRITE_CHUNK)
     listed = set(Attendance.objects.filter(session=locked).values_list("participant_id", flat=True))
-    to_add = [known[k].pk for k in dict.fromkeys(keys) if known[k].pk not in listed]
+    participants = list(dict.fromkeys(known[k].pk for k in keys))
+    to_add = [pk for pk in participants if pk not in listed]
     for chunk in _chunks(to_add):
         Attendance.objects.bulk_create(
             [Attendance(session=locked, participant_id=pk) for pk in chunk], ignore_conflicts=True
@@ -309,9 +398,16 @@ def attendance_import(
         action=AuditAction.IMPORT,
         obj=locked,
         node_path=node.path,
-        changes={**changes, "file": file_name[:200], "new_people": len(new)},
+        changes={
+            **changes,
+            "file": file_name[:200],
+            "new_people": len(new),
+            "matched_by_name": len(matches.by_name),
+        },
     )
-    return ImportResult(added=len(to_add), new_people=len(new), already_listed=len(people) - len(to_add))
+    return ImportResult(
+        added=len(to_add), new_people=len(new), already_listed=len(participants) - len(to_add)
+    )
 
 
 # --- Festival days ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Screens of the outreach app: sessions (list, record, edit, detail with the attendance list),
-the attendance import (upload → every bad row, or a preview → confirm), the reach page of a node
+"""Screens of the outreach app: sessions (list, record, edit, withdraw, detail with the attendance
+list), the attendance import (upload → every bad row, or a preview → confirm or cancel; a stored
+upload is deleted once used or cancelled, and after a day if abandoned), the reach page of a node
 and year, and the festival days (list, plan, edit, detail, mark held).
 
 Reads go through `access` and `selectors`, writes through `services` (never `.save()` here).
@@ -46,6 +47,7 @@ from antq.outreach.forms import (
     FestivalHeldForm,
     SessionFilterForm,
     SessionForm,
+    WithdrawForm,
 )
 from antq.outreach.models import FESTIVAL_FIELDS, FestivalDay, OutreachSession
 from antq.outreach.targets import targets
@@ -53,6 +55,8 @@ from antq.outreach.targets import targets
 MENU = "movement"
 PAGE_SIZE = 50
 IMPORTS_KEY = "outreach_imports"  # request.session: token → the checked upload awaiting confirmation
+PENDING_DIR = "imports/outreach"  # where checked uploads wait (in the default storage)
+PENDING_MAX_AGE = dt.timedelta(hours=24)  # an upload older than this was abandoned
 ATTENDANCE_SHOWN = 2000  # rows of a list shown on the detail page
 
 
@@ -108,6 +112,7 @@ def session_list(request: AuthedHttpRequest) -> HttpResponse:
         year=data.get("year"),
         start=data.get("start"),
         end=data.get("end"),
+        include_withdrawn=bool(data.get("include_withdrawn")),
     )
     page = _paged(selectors.session_list(scope=scope, filters=filters), request)
     query = request.GET.copy()
@@ -171,6 +176,7 @@ def session_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request)
     session = session_for(scope, pk)
     rows = list(selectors.session_attendance(session)[: ATTENDANCE_SHOWN + 1])
+    can_record = scope.allows(Action.ACTIVITY_RECORD, session.node)
     count = session.attendances.count() if session.is_list else session.headcount
     return render(
         request,
@@ -180,7 +186,8 @@ def session_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "attendance": rows[:ATTENDANCE_SHOWN],
             "more": len(rows) > ATTENDANCE_SHOWN,
             "count": count,
-            "can_record": scope.allows(Action.ACTIVITY_RECORD, session.node),
+            "can_record": can_record and not session.is_withdrawn,
+            "withdraw_form": WithdrawForm(initial={"version": session.version}) if can_record else None,
             "active_menu": MENU,
         },
     )
@@ -221,6 +228,31 @@ def session_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def session_withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Rút buổi tuyên truyền: kept with its reason, counted nowhere."""
+    scope = scope_of(request)
+    session = session_for(scope, pk, Action.ACTIVITY_RECORD)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Vui lòng nêu lý do rút buổi tuyên truyền."))
+        return redirect("outreach:detail", session.pk)
+    try:
+        services.session_withdraw(
+            by=request.user,
+            scope=scope,
+            session=session,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    else:
+        messages.success(request, _("Đã rút buổi: buổi không còn được tính vào tỷ lệ tham gia."))
+    return redirect("outreach:detail", session.pk)
+
+
 # --- Attendance import -----------------------------------------------------------------------
 
 
@@ -237,14 +269,35 @@ def _drop_pending(request: AuthedHttpRequest, token: str) -> None:
             default_storage.delete(entry["stored"])
 
 
+def purge_stale_uploads(now: dt.datetime | None = None) -> int:
+    """Delete this app's stored uploads older than `PENDING_MAX_AGE`, whoever uploaded them: an
+    upload left unconfirmed (a closed tab, an expired login) holds CCCD numbers and must not stay.
+    Returns how many files went."""
+    limit = (now or timezone.now()) - PENDING_MAX_AGE
+    try:
+        _dirs, files = default_storage.listdir(PENDING_DIR)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    removed = 0
+    for name in files:
+        path = f"{PENDING_DIR}/{name}"
+        with contextlib.suppress(OSError, NotImplementedError):
+            if default_storage.get_modified_time(path) < limit:
+                default_storage.delete(path)
+                removed += 1
+    return removed
+
+
 def _store_pending(request: AuthedHttpRequest, session: OutreachSession, upload: Any) -> str:
-    """Keep a checked upload until the user confirms (one per session and user: an older one goes)."""
+    """Keep a checked upload until the user confirms (one per session and user: an older one goes;
+    any user's uploads older than a day go too)."""
     for token, entry in _pending(request).items():
         if entry.get("session") == session.pk:
             _drop_pending(request, token)
+    purge_stale_uploads()
     token = uuid.uuid4().hex
     upload.seek(0)
-    stored = default_storage.save(f"imports/outreach/{token}.xlsx", ContentFile(upload.read()))
+    stored = default_storage.save(f"{PENDING_DIR}/{token}.xlsx", ContentFile(upload.read()))
     pending = _pending(request)
     pending[token] = {"session": session.pk, "stored": stored, "name": str(upload.name or "")[:200]}
     request.session[IMPORTS_KEY] = pending
@@ -317,6 +370,20 @@ def attendance_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         )
         % {"added": result.added, "new": result.new_people, "already": result.already_listed},
     )
+    return redirect("outreach:detail", session.pk)
+
+
+@login_required
+@require_POST
+def attendance_cancel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Give up a checked upload: its stored file is deleted at once."""
+    scope = scope_of(request)
+    session = session_for(scope, pk, Action.ACTIVITY_RECORD)
+    token = str(request.POST.get("token", ""))
+    entry = _pending(request).get(token)
+    if entry is not None and entry.get("session") == session.pk:
+        _drop_pending(request, token)
+        messages.info(request, _("Đã huỷ nhập danh sách; tệp đã tải lên đã được xoá."))
     return redirect("outreach:detail", session.pk)
 
 

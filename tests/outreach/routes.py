@@ -55,6 +55,19 @@ ROUTES: dict[str, Route] = {
     "outreach:import_confirm": Route(
         "activity_record", target=_session, where=WHERE, method="post", data={"token": "x"}, ok=(302,)
     ),
+    # Without a checked upload of that token, cancelling just goes back to the session.
+    "outreach:import_cancel": Route(
+        "activity_record", target=_session, where=WHERE, method="post", data={"token": "x"}, ok=(302,)
+    ),
+    # Withdrawing redirects to the session's page (done, or the reason is missing).
+    "outreach:withdraw": Route(
+        "activity_record",
+        target=_session,
+        where=WHERE,
+        method="post",
+        data={"reason": "Ghi nhầm", "version": 1},
+        ok=(302,),
+    ),
     "outreach:import_template": Route("activity_record"),
     "outreach:reach": Route("view", target=_reach, where=WHERE),
     "outreach:festival_list": Route("view"),

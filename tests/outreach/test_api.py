@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from antq.outreach.choices import FestivalStatus
 from antq.outreach.models import Attendance, FestivalDay, OutreachSession
-from tests.outreach.conftest import people_rows, upload, xlsx
+from tests.outreach.conftest import evidence, people_rows, upload, xlsx
 
 
 @pytest.fixture
@@ -167,3 +167,58 @@ def test_festival_list_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(6):
         response = api.get(reverse("api:festival-day-list"))
     assert len(response.json()["results"]) == 10
+
+
+def test_an_evidence_id_of_another_unit_answers_like_a_missing_one(
+    api, tree, unit_officer, commune_police, make_session
+):
+    """The unit officer cannot tell whether id N exists in another unit's dossier."""
+    foreign = evidence(tree.sibling_unit, commune_police)
+    own = evidence(tree.unit, unit_officer)
+    missing = foreign.pk + own.pk + 1000
+    api.force_authenticate(unit_officer)
+    answers = []
+    for pk in (foreign.pk, missing):
+        response = api.post(
+            reverse("api:outreach-session-list"),
+            {**SESSION, "node": tree.unit.pk, "evidence": pk},
+            format="json",
+        )
+        assert response.status_code == 400
+        answers.append(response.json())
+    assert answers[0] == answers[1]
+    assert "Không tìm thấy tài liệu minh chứng." in str(answers[0])
+    session = make_session()
+    url = reverse("api:outreach-session-detail", args=[session.pk])
+    patched = [
+        api.patch(url, {"evidence": pk, "version": 1}, format="json").json() for pk in (foreign.pk, missing)
+    ]
+    assert patched[0] == patched[1]
+    response = api.patch(url, {"evidence": own.pk, "version": 1}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["evidence"] == own.pk
+    festival = [
+        api.post(
+            reverse("api:festival-day-list"),
+            {"node": tree.unit.pk, "year": 2025, "plan_document": pk, "photos": [pk]},
+            format="json",
+        ).json()
+        for pk in (foreign.pk, missing)
+    ]
+    assert festival[0] == festival[1]
+
+
+def test_withdrawn_sessions_are_left_out_of_the_api_list_unless_asked(api, tree, unit_officer, make_session):
+    from antq.accounts.scope import Scope
+    from antq.outreach import services
+
+    kept = make_session(topic="Giữ")
+    wrong = make_session(topic="Nhầm")
+    services.session_withdraw(
+        by=unit_officer, scope=Scope.for_user(unit_officer), session=wrong, reason="Nhầm", expected_version=1
+    )
+    api.force_authenticate(unit_officer)
+    listed = api.get(reverse("api:outreach-session-list")).json()["results"]
+    assert [s["id"] for s in listed] == [kept.pk]
+    listed = api.get(reverse("api:outreach-session-list"), {"include_withdrawn": "true"}).json()["results"]
+    assert {s["id"]: s["withdrawn_reason"] for s in listed} == {kept.pk: "", wrong.pk: "Nhầm"}

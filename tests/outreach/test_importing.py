@@ -24,12 +24,46 @@ def test_a_good_file_gives_each_person_once_with_normalized_keys():
     assert checked.valid
     assert checked.errors == []
     assert [(p.row, p.full_name, p.key) for p in checked.people] == [
-        (2, "Nguyễn Văn An", "id:052085012345"),
+        (2, "Nguyễn Văn An", "id:52085012345"),  # all digits: keyed without leading zeros
         (3, "Trần Thị Bình", "nb:tran thi binh|1990"),
         (4, "Lê Văn Cường", "id:NV0042"),
     ]
     assert checked.people[0].group == "Phòng Hành chính"
     assert checked.people[1].birth_year == 1990
+
+
+def test_a_cccd_typed_as_a_number_keys_the_same_person_and_is_shown_with_its_zeros():
+    """Excel drops the leading zeros of a CCCD typed into a number cell: 001085012345 → 1085012345."""
+    rows = [
+        [1, "Nguyễn Văn An", 1085012345, "", 1985],  # a number cell: 10 digits
+        [2, "Trần Thị Bình", 52090012346, "", 1990],  # 11 digits
+        [3, "Lê Văn Cường", "001085012347", "", 1978],  # text: kept as typed
+        [4, "Phạm Thị Dung", 123456789, "", 1988],  # 9 digits (an old CMND): not padded
+        [5, "Hoàng Văn Em", "NV007", "", 1992],  # letters: zeros are part of the identifier
+    ]
+    checked = read_attendance(upload(xlsx(rows)))
+    assert checked.valid
+    assert [(p.identifier, p.key) for p in checked.people] == [
+        ("001085012345", "id:1085012345"),
+        ("052090012346", "id:52090012346"),
+        ("001085012347", "id:1085012347"),
+        ("123456789", "id:123456789"),
+        ("NV007", "id:NV007"),
+    ]
+    same = importing.person_key(full_name="Nguyễn Văn An", identifier="001085012345", birth_year=None)
+    assert same == checked.people[0].key
+    assert importing.identifier_key("NV7") != importing.identifier_key("NV007")
+    assert importing.identifier_key("000") == "0"
+
+
+def test_the_same_cccd_with_and_without_its_zeros_in_one_file_counts_once():
+    rows = [
+        [1, "Nguyễn Văn An", "001085012345", "", 1985],
+        [2, "Nguyễn Văn An", 1085012345, "", 1985],
+    ]
+    checked = read_attendance(upload(xlsx(rows)))
+    assert [p.row for p in checked.people] == [2]
+    assert [n.row for n in checked.notices] == [3]
 
 
 def test_every_bad_row_is_listed_with_its_row_column_and_a_vietnamese_message():

@@ -30,7 +30,7 @@ def _people(node: OrgNode, n: int) -> None:
     node.refresh_from_db()
 
 
-def test_reach_counts_distinct_listed_people_plus_the_largest_headcount(
+def test_reach_counts_distinct_listed_people_or_the_largest_headcount_never_their_sum(
     tree, unit_officer, commune_police, make_session, django_assert_num_queries
 ):
     _people(tree.unit, 180)
@@ -46,26 +46,81 @@ def test_reach_counts_distinct_listed_people_plus_the_largest_headcount(
     make_session(tree.school, by=commune_police, attendance_mode=AttendanceMode.HEADCOUNT, headcount=95)
     with django_assert_num_queries(2):
         fact = selectors.reach_fact(tree.unit, START, END)
-    assert fact.value == {"met": 172, "total": 180}
+    # 142 distinct listed people; the 30 of the largest headcount may be among them: not added.
+    assert fact.value == {"met": 142, "total": 180}
     assert fact.source == (
         "142 người khác nhau theo danh sách 3 buổi, và 30 người theo số lượng của buổi lớn nhất chỉ ghi "
-        "số lượng; trên 180 người của đơn vị"
+        "số lượng; số lượng không loại trùng được với danh sách (có thể là cùng những người đó), nên chỉ "
+        "tính số lớn hơn trong hai số: 142 người; trên 180 người của đơn vị"
     )
     assert fact.url == reverse("outreach:list") + (
         f"?node={tree.unit.pk}&kind=propaganda&start=2024-11-16&end=2025-11-15"
     )
     figures = selectors.reach(tree.unit, START, END)
     assert (figures.training_sessions, figures.training_people, figures.training_headcount) == (2, 7, 99)
-    assert figures.met  # 172/180 ≥ 90%
+    assert not figures.met  # 142/180 < 90% (the sum, 172, would have reached it)
+
+
+def test_a_headcount_is_not_added_to_the_lists_so_item_2_is_not_awarded_on_double_counting(
+    tree, unit_officer, make_session
+):
+    """The same 35 residents on a list and at a loudspeaker session with a headcount are 35 people
+    reached, not 70: 60 listed + a headcount of 35 is 60 of 100, below the 90% of QĐ 510 item 2."""
+    _people(tree.unit, 100)
+    _listed(make_session, unit_officer, 0, 60)
+    make_session(attendance_mode=AttendanceMode.HEADCOUNT, headcount=35)
+    figures = selectors.reach(tree.unit, START, END)
+    assert (figures.reached, figures.met, figures.capped) == (60, False, False)
+    assert selectors.reach_fact(tree.unit, START, END).value == {"met": 60, "total": 100}
+
+
+def test_a_headcount_larger_than_the_lists_is_the_reach(tree, unit_officer, make_session):
+    _people(tree.unit, 100)
+    _listed(make_session, unit_officer, 0, 20)
+    make_session(attendance_mode=AttendanceMode.HEADCOUNT, headcount=92)
+    make_session(attendance_mode=AttendanceMode.HEADCOUNT, headcount=40)  # may be the same people
+    fact = selectors.reach_fact(tree.unit, START, END)
+    assert fact.value == {"met": 92, "total": 100}
+    assert "tính số lớn hơn trong hai số: 92 người" in fact.source
+
+
+def test_a_headcount_alone_is_counted_without_the_comparison(tree, make_session):
+    _people(tree.unit, 100)
+    make_session(attendance_mode=AttendanceMode.HEADCOUNT, headcount=91)
+    fact = selectors.reach_fact(tree.unit, START, END)
+    assert fact.value == {"met": 91, "total": 100}
+    assert fact.source == (
+        "91 người theo số lượng của buổi lớn nhất chỉ ghi số lượng; trên 100 người của đơn vị"
+    )
 
 
 def test_reach_is_capped_at_the_units_people(tree, unit_officer, make_session):
     _people(tree.unit, 50)
     _listed(make_session, unit_officer, 0, 40)
-    make_session(attendance_mode=AttendanceMode.HEADCOUNT, headcount=30)
+    make_session(attendance_mode=AttendanceMode.HEADCOUNT, headcount=60)
     fact = selectors.reach_fact(tree.unit, START, END)
     assert fact.value == {"met": 50, "total": 50}
     assert "tính tối đa bằng số người của đơn vị" in fact.source
+
+
+def test_a_withdrawn_session_does_not_count_toward_the_reach(tree, unit_officer, make_session):
+    _people(tree.unit, 20)
+    _listed(make_session, unit_officer, 0, 10)
+    wrong = _listed(make_session, unit_officer, 10, 10, held_on=dt.date(2025, 3, 11))
+    headcount = make_session(attendance_mode=AttendanceMode.HEADCOUNT, headcount=19)
+    assert selectors.reach(tree.unit, START, END).reached == 20
+    scope = Scope.for_user(unit_officer)
+    for session in (wrong, headcount):
+        session.refresh_from_db()
+        services.session_withdraw(
+            by=unit_officer,
+            scope=scope,
+            session=session,
+            reason="Nhập nhầm tệp",
+            expected_version=session.version,
+        )
+    figures = selectors.reach(tree.unit, START, END)
+    assert (figures.reached, figures.list_sessions, figures.headcount_sessions) == (10, 1, 0)
 
 
 def test_reach_without_sessions_or_people_count(tree, make_session):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from antq.accounts.scope import Scope
 from antq.audit.models import AuditAction, AuditEvent
 from antq.core.errors import ConcurrentEditError, DomainError
-from antq.outreach import services
+from antq.outreach import selectors, services
 from antq.outreach.choices import AttendanceMode, FestivalStatus, Participation, SessionKind
 from antq.outreach.importing import read_attendance
 from antq.outreach.models import Attendance, FestivalDay, OutreachSession, Participant
@@ -277,3 +277,156 @@ def test_festival_photos_are_images_of_the_units_dossier(tree, unit_officer):
 def test_training_sessions_are_recorded_too(tree, unit_officer, make_session):
     session = make_session(kind=SessionKind.TRAINING, attendance_mode=AttendanceMode.HEADCOUNT, headcount=12)
     assert session.get_kind_display() == "Tập huấn"
+
+
+# --- The same person on several lists --------------------------------------------------------
+
+
+def test_a_cccd_typed_as_a_number_on_one_list_is_the_same_person_as_on_another(
+    tree, unit_officer, make_session
+):
+    first = make_session()
+    second = make_session(held_on=dt.date(2025, 6, 1))
+    _import(first, unit_officer, [[1, "Nguyễn Văn An", "001085012345", "", 1985]])
+    result = _import(second, unit_officer, [[1, "Nguyễn Văn An", 1085012345, "", 1985]])
+    assert (result.added, result.new_people) == (1, 0)
+    participant = Participant.objects.get(node=tree.unit)
+    assert participant.identifier == "001085012345"
+    assert Attendance.objects.filter(participant=participant).count() == 2
+
+
+def test_a_person_listed_by_name_and_birth_year_then_by_cccd_counts_once(tree, unit_officer, make_session):
+    first = make_session()
+    second = make_session(held_on=dt.date(2025, 6, 1))
+    third = make_session(held_on=dt.date(2025, 7, 1))
+    _import(first, unit_officer, [[1, "Nguyễn Văn An", "", "", 1985], [2, "Trần Thị Bình", "", "", 1990]])
+    rows = [
+        [1, "NGUYỄN VĂN AN", "001085012345", "", 1985],  # the same person, now with a CCCD
+        [2, "Trần Thị Bình", "052090000001", "", 1991],  # another year of birth: another person
+    ]
+    checked = read_attendance(upload(xlsx(rows)))
+    preview = selectors.attendance_preview(session=second, people=checked.people)
+    assert (preview.people, preview.new_people, preview.to_add) == (2, 1, 2)
+    assert preview.matched_by_name == [(2, "NGUYỄN VĂN AN", "001085012345")]
+    result = _import(second, unit_officer, rows)
+    assert (result.added, result.new_people) == (2, 1)
+    an = Participant.objects.get(node=tree.unit, key="nb:nguyen van an|1985")
+    assert an.identifier == "001085012345"  # recorded: the next list keys them by it
+    assert Participant.objects.filter(node=tree.unit).count() == 3
+    # A later list by CCCD finds them again; another CCCD under the same name and year does not.
+    again = _import(
+        third,
+        unit_officer,
+        [[1, "Nguyễn Văn An", 1085012345, "", 1985], [2, "Nguyễn Văn An", "052085099999", "", 1985]],
+    )
+    assert (again.added, again.new_people) == (2, 1)
+    assert set(Attendance.objects.filter(participant=an).values_list("session_id", flat=True)) == {
+        first.pk,
+        second.pk,
+        third.pk,
+    }
+    event = AuditEvent.objects.filter(action=AuditAction.IMPORT, object_id=str(second.pk)).get()
+    assert event.changes["matched_by_name"] == 1
+    assert selectors.reach(tree.unit, dt.date(2025, 1, 1), dt.date(2025, 12, 31)).listed_people == 4
+
+
+def test_two_cccd_under_one_name_and_year_in_a_file_take_the_earlier_participant_once(
+    tree, unit_officer, make_session
+):
+    first = make_session()
+    second = make_session(held_on=dt.date(2025, 6, 1))
+    _import(first, unit_officer, [[1, "Lê Văn Cường", "", "", 1978]])
+    result = _import(
+        second,
+        unit_officer,
+        [[1, "Lê Văn Cường", "052078000001", "", 1978], [2, "Lê Văn Cường", "052078000002", "", 1978]],
+    )
+    assert (result.added, result.new_people) == (2, 1)
+    assert Participant.objects.filter(node=tree.unit).count() == 2
+
+
+def test_rekeying_migration_merges_participants_keyed_with_and_without_zeros(
+    tree, unit_officer, make_session
+):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("antq.outreach.migrations.0003_rekey_digit_identifiers")
+    first = make_session()
+    second = make_session(held_on=dt.date(2025, 6, 1))
+    both = make_session(held_on=dt.date(2025, 7, 1))
+    old = Participant.objects.create(
+        node=tree.unit, key="id:001085012345", full_name="A", identifier="001085012345"
+    )
+    new = Participant.objects.create(
+        node=tree.unit, key="id:1085012345", full_name="A", identifier="1085012345"
+    )
+    alone = Participant.objects.create(node=tree.unit, key="id:052090000001", full_name="B")
+    staff = Participant.objects.create(node=tree.unit, key="id:NV007", full_name="C")
+    Attendance.objects.create(session=first, participant=old)
+    Attendance.objects.create(session=both, participant=old)
+    Attendance.objects.create(session=second, participant=new)
+    Attendance.objects.create(session=both, participant=new)
+    migration.rekey(apps, None)
+    assert not Participant.objects.filter(pk=old.pk).exists()
+    assert sorted(Attendance.objects.filter(participant=new).values_list("session_id", flat=True)) == sorted(
+        [first.pk, second.pk, both.pk]
+    )
+    alone.refresh_from_db()
+    staff.refresh_from_db()
+    assert (alone.key, staff.key) == ("id:52090000001", "id:NV007")
+
+
+# --- Withdrawing a session -------------------------------------------------------------------
+
+
+def test_withdrawing_a_session_keeps_it_with_the_reason_and_is_audited(tree, unit_officer, make_session):
+    session = make_session()
+    _import(session, unit_officer, people_rows(0, 3))
+    session.refresh_from_db()
+    scope = Scope.for_user(unit_officer)
+    with pytest.raises(ValidationError) as exc:
+        services.session_withdraw(
+            by=unit_officer, scope=scope, session=session, reason="  ", expected_version=session.version
+        )
+    assert "reason" in exc.value.message_dict
+    with pytest.raises(ConcurrentEditError):
+        services.session_withdraw(
+            by=unit_officer, scope=scope, session=session, reason="Nhầm", expected_version=1
+        )
+    done = services.session_withdraw(
+        by=unit_officer,
+        scope=scope,
+        session=session,
+        reason="Nhập nhầm tệp của buổi khác",
+        expected_version=2,
+    )
+    assert done.is_withdrawn and done.withdrawn_by == unit_officer
+    assert done.withdrawn_reason == "Nhập nhầm tệp của buổi khác"
+    assert Attendance.objects.filter(session=session).count() == 3  # kept, not deleted
+    event = AuditEvent.objects.filter(object_id=str(session.pk), action=AuditAction.UPDATE).get()
+    assert event.reason == "Nhập nhầm tệp của buổi khác"
+    assert event.changes["withdrawn"] == [False, True]
+    with pytest.raises(DomainError, match="đã được rút"):
+        services.session_withdraw(by=unit_officer, scope=scope, session=done, reason="x", expected_version=3)
+    with pytest.raises(DomainError, match="đã được rút"):
+        _import(done, unit_officer, people_rows(5, 1))
+    with pytest.raises(DomainError, match="đã được rút"):
+        services.session_update(
+            by=unit_officer, scope=scope, session=done, data=session_data(topic="Mới"), expected_version=3
+        )
+
+
+def test_withdrawing_needs_activity_record_on_the_node(tree, unit_officer, commune_leader, make_session):
+    session = make_session()
+    with pytest.raises(PermissionDenied):
+        services.session_withdraw(
+            by=commune_leader,
+            scope=Scope.for_user(commune_leader),
+            session=session,
+            reason="Nhầm",
+            expected_version=1,
+        )
+    session.refresh_from_db()
+    assert not session.is_withdrawn

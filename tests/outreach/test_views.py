@@ -264,3 +264,117 @@ def test_reach_page_uses_the_tt124_window_when_the_frameworks_are_loaded(
     )
     assert response.context["from_tt124"] is True
     assert response.context["reach"].largest_headcount == 33
+
+
+# --- Stored uploads --------------------------------------------------------------------------
+
+
+def _stored(media) -> list[str]:  # type: ignore[no-untyped-def]
+    folder = media / "imports" / "outreach"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_cancelling_a_checked_upload_deletes_its_file(
+    client, tree, unit_officer, make_session, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    session = make_session()
+    client.force_login(unit_officer)
+    response = client.post(
+        reverse("outreach:import", args=[session.pk]), {"file": upload(xlsx(people_rows(0, 3)))}
+    )
+    token = response.context["confirm"].initial["token"]
+    assert _stored(tmp_path) == [f"{token}.xlsx"]
+    assert reverse("outreach:import_cancel", args=[session.pk]) in response.content.decode()
+    response = client.post(
+        reverse("outreach:import_cancel", args=[session.pk]), {"token": token}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("outreach:detail", args=[session.pk])
+    assert "tệp đã tải lên đã được xoá" in response.content.decode()
+    assert _stored(tmp_path) == []
+    assert not Attendance.objects.exists()
+    # The token is gone: confirming it afterwards writes nothing.
+    client.post(reverse("outreach:import_confirm", args=[session.pk]), {"token": token})
+    assert not Attendance.objects.exists()
+
+
+def test_storing_an_upload_deletes_any_users_uploads_older_than_a_day(
+    client, tree, unit_officer, commune_police, make_session, settings, tmp_path
+):
+    import os
+    import time
+
+    settings.MEDIA_ROOT = tmp_path
+    folder = tmp_path / "imports" / "outreach"
+    folder.mkdir(parents=True)
+    abandoned = folder / "abandoned.xlsx"  # someone else's, never confirmed
+    abandoned.write_bytes(b"CCCD")
+    old = time.time() - 25 * 3600
+    os.utime(abandoned, (old, old))
+    recent = folder / "recent.xlsx"  # another user's upload awaiting confirmation: kept
+    recent.write_bytes(b"CCCD")
+    other = tmp_path / "imports" / "elsewhere.xlsx"  # not this app's: untouched
+    other.write_bytes(b"x")
+    os.utime(other, (old, old))
+    session = make_session()
+    client.force_login(unit_officer)
+    response = client.post(
+        reverse("outreach:import", args=[session.pk]), {"file": upload(xlsx(people_rows(0, 3)))}
+    )
+    token = response.context["confirm"].initial["token"]
+    assert _stored(tmp_path) == sorted([f"{token}.xlsx", "recent.xlsx"])
+    assert other.exists()
+
+
+# --- Withdrawing a session -------------------------------------------------------------------
+
+
+def test_withdrawing_a_session_from_its_page(client, tree, unit_officer, commune_leader, make_session):
+    session = make_session(attendance_mode=AttendanceMode.HEADCOUNT, headcount=40, topic="Buổi ghi nhầm")
+    kept = make_session(attendance_mode=AttendanceMode.HEADCOUNT, headcount=10, topic="Buổi thật")
+    url = reverse("outreach:withdraw", args=[session.pk])
+    client.force_login(commune_leader)  # reads, does not record
+    assert (
+        "Rút buổi tuyên truyền"
+        not in client.get(reverse("outreach:detail", args=[session.pk])).content.decode()
+    )
+    assert client.post(url, {"reason": "Nhầm", "version": 1}).status_code == 403
+    client.force_login(unit_officer)
+    detail = client.get(reverse("outreach:detail", args=[session.pk])).content.decode()
+    assert "Rút buổi tuyên truyền" in detail
+    response = client.post(url, {"reason": "", "version": 1}, follow=True)
+    assert "Vui lòng nêu lý do" in response.content.decode()
+    response = client.post(url, {"reason": "Ghi trùng với buổi ngày 10/3", "version": 1}, follow=True)
+    body = response.content.decode()
+    assert "Đã rút buổi" in body
+    assert "Ghi trùng với buổi ngày 10/3" in body
+    assert "Rút buổi tuyên truyền</button>" not in body
+    assert reverse("outreach:edit", args=[session.pk]) not in body
+    session.refresh_from_db()
+    assert session.is_withdrawn and session.withdrawn_by == unit_officer
+    # Left out of the list by default, shown with its reason when asked for.
+    listed = client.get(reverse("outreach:list"))
+    assert [s.pk for s in listed.context["page"].items] == [kept.pk]
+    listed = client.get(reverse("outreach:list"), {"include_withdrawn": "on"})
+    assert {s.pk for s in listed.context["page"].items} == {kept.pk, session.pk}
+    assert "Ghi trùng với buổi ngày 10/3" in listed.content.decode()
+    reach = client.get(reverse("outreach:reach", args=[tree.unit.pk, 2025]))
+    assert reach.context["reach"].largest_headcount == 10
+
+
+def test_the_preview_shows_a_person_matched_by_name_and_birth_year(client, tree, unit_officer, make_session):
+    first = make_session()
+    second = make_session(held_on=dt.date(2025, 6, 1))
+    client.force_login(unit_officer)
+    response = client.post(
+        reverse("outreach:import", args=[first.pk]), {"file": upload(xlsx([[1, "Hồ Thị Mai", "", "", 1970]]))}
+    )
+    token = response.context["confirm"].initial["token"]
+    client.post(reverse("outreach:import_confirm", args=[first.pk]), {"token": token})
+    response = client.post(
+        reverse("outreach:import", args=[second.pk]),
+        {"file": upload(xlsx([[1, "Hồ Thị Mai", 1070000123, "", 1970]]))},
+    )
+    body = response.content.decode()
+    assert response.context["preview"].new_people == 0
+    assert "Dòng 2: “Hồ Thị Mai” (001070000123) trùng với người đã ghi" in body

@@ -224,7 +224,11 @@ def agreement_end(
     reason: str,
     expected_version: int,
 ) -> CoordinationAgreement:
-    """End an agreement before its term (replaced, the unit dissolved…): the day and the reason."""
+    """End an agreement before its term (replaced, the unit dissolved…): the day and the reason.
+
+    The agreement is locked before anything is checked: an execution logged meanwhile (which locks
+    it too) is either seen here or refused there, never written after the end day."""
+    agreement = _lock(agreement, expected_version)
     _check_scope(scope, agreement.node)
     if agreement.status != AgreementStatus.IN_FORCE:
         raise DomainError(_("Quy chế, kế hoạch đã chấm dứt trước đó."))
@@ -266,7 +270,9 @@ def agreement_end(
 def execution_add(
     *, by: User, scope: Scope, agreement: CoordinationAgreement, data: dict[str, Any]
 ) -> ExecutionEntry:
-    """Log one thing done under the agreement, on a day it was in force."""
+    """Log one thing done under the agreement, on a day it was in force (checked on the agreement
+    as it stands, locked: an end or an edit cannot slip in between)."""
+    agreement = _lock(agreement, None)
     _check_scope(scope, agreement.node)
     errors: Errors = {}
     day = _day(data, "occurred_on", errors, required=_("Vui lòng nhập ngày thực hiện."))
@@ -297,7 +303,9 @@ def execution_add(
 def meeting_add(
     *, by: User, scope: Scope, agreement: CoordinationAgreement, data: dict[str, Any]
 ) -> ReviewMeeting:
-    """Record a periodic review, sơ kết or tổng kết (a tổng kết may come after the term ends)."""
+    """Record a periodic review, sơ kết or tổng kết (a tổng kết may come after the term ends),
+    checked on the agreement as it stands, locked."""
+    agreement = _lock(agreement, None)
     _check_scope(scope, agreement.node)
     errors: Errors = {}
     day = _day(data, "held_on", errors, required=_("Vui lòng nhập ngày họp."))

@@ -71,7 +71,7 @@ def _node(scope: Scope, pk: int, field: str) -> OrgNode:
     ),
     results=extend_schema(
         summary=gettext_lazy(
-            "Ghi, sửa kết quả năm của lực lượng bảo vệ (mức xếp loại hoặc danh hiệu thi đua)"
+            "Ghi, sửa kết quả năm của lực lượng bảo vệ (mức xếp loại hoặc danh hiệu thi đua; sửa cần version)"
         ),
         request=s.ForcesGuardRatingWriteSerializer,
         responses={200: s.ForcesGuardRatingSerializer, **ERRORS, **CONFLICT},

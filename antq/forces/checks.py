@@ -50,6 +50,8 @@ class MemberRow:
     team_name: str
     level: str = ""
     not_rated_reason: str = ""
+    # The team's founding date: a member's months never start before the team existed.
+    team_founded_on: dt.date | None = None
 
 
 @dataclass
@@ -76,9 +78,17 @@ def team_months(team: _Team, on: dt.date) -> int:
     return whole_months(team.founded_on, on)
 
 
-def member_months(member: _Member, year_start: dt.date, on: dt.date) -> int:
-    """Whole months a member took part in the year up to the evaluation date."""
-    start = max(member.joined_on, year_start)
+def member_since(member: _Member, year_start: dt.date, team_founded_on: dt.date | None = None) -> dt.date:
+    """The day a member's months are counted from: the latest of the day they joined, the day the
+    team was founded (a joining date typed before it counts for nothing) and the period's start."""
+    return max(member.joined_on, year_start, team_founded_on or member.joined_on)
+
+
+def member_months(
+    member: _Member, year_start: dt.date, on: dt.date, team_founded_on: dt.date | None = None
+) -> int:
+    """Whole months a member took part in the year (and in the team) up to the evaluation date."""
+    start = member_since(member, year_start, team_founded_on)
     end = min(member.left_on, on) if member.left_on else on
     return whole_months(start, end)
 
@@ -159,6 +169,24 @@ def check_round(
                 )
             )
         months = team_months(row.team, evaluated_on)
+        if row.not_rated_reason == NotRatedReason.TOO_NEW and months >= r.min_months_active:
+            # Left unrated as "too new", a team that is not would shrink the 20% quota's base.
+            problems.append(
+                Problem(
+                    "team",
+                    row.key,
+                    _(
+                        "Tổ %(name)s đã hoạt động %(months)s tháng (từ %(since)s), đủ %(min)s tháng: không "
+                        "được ghi lý do “chưa đủ thời gian hoạt động”, phải xếp loại."
+                    )
+                    % {
+                        "name": name,
+                        "months": months,
+                        "since": _date(row.team.founded_on),
+                        "min": r.min_months_active,
+                    },
+                )
+            )
         if row.level and months < r.min_months_active:
             problems.append(
                 Problem(
@@ -199,7 +227,20 @@ def check_round(
                     _("%(who)s chưa được xếp loại (hoặc ghi lý do không xếp loại).") % {"who": who},
                 )
             )
-        months = member_months(m, start, evaluated_on)
+        months = member_months(m, start, evaluated_on, mrow.team_founded_on)
+        since = member_since(m, start, mrow.team_founded_on)
+        if mrow.not_rated_reason == NotRatedReason.TOO_NEW and months >= r.min_months_active:
+            problems.append(
+                Problem(
+                    "member",
+                    mrow.key,
+                    _(
+                        "%(who)s đã tham gia %(months)s tháng trong năm (từ %(since)s), đủ %(min)s tháng: "
+                        "không được ghi lý do “chưa đủ thời gian tham gia”, phải xếp loại."
+                    )
+                    % {"who": who, "months": months, "since": _date(since), "min": r.min_months_active},
+                )
+            )
         if mrow.level and months < r.min_months_active:
             problems.append(
                 Problem(
@@ -212,7 +253,7 @@ def check_round(
                     % {
                         "who": who,
                         "months": months,
-                        "since": _date(max(m.joined_on, start)),
+                        "since": _date(since),
                         "min": r.min_months_active,
                     },
                 )

@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.contrib.auth.models import User
 
+from antq.accounts.models import Membership
+from antq.accounts.roles import Action, Role
 from antq.accounts.scope import Scope
 from antq.forces import services
 from antq.forces.choices import Position, TeamKind
@@ -21,11 +23,27 @@ def _name(i: int) -> str:
     return f"{SURNAMES[i % len(SURNAMES)]} {GIVEN[(i // len(SURNAMES) + i) % len(GIVEN)]}"
 
 
+def _chairman(commune: OrgNode, actor: User) -> User | None:
+    """A user other than `actor` who decides on the commune (its chairman), if the demo has one."""
+    for membership in (
+        Membership.objects.filter(
+            node=commune, role=Role.COMMUNE_LEADER, is_active=True, user__is_active=True
+        )
+        .exclude(user=actor)
+        .select_related("user")
+        .order_by("id")
+    ):
+        if Scope.for_user(membership.user).allows(Action.DECISION_ISSUE, commune):
+            return membership.user
+    return None
+
+
 def seed(
     communes: list[OrgNode], kdcs: list[OrgNode], agencies: list[OrgNode], year: int, actor: User
 ) -> None:
-    """One team of four per residential area, a round per commune (the first approved if the actor
-    may decide, the others submitted), and a guard force with a result for each agency."""
+    """One team of four per residential area, a round per commune (submitted by the actor; the
+    first approved by the commune's chairman when the demo has one, the others left submitted),
+    and a guard force with a result for each agency."""
     scope = Scope.for_user(actor)
     founded = dt.date(year - 3, 3, 1)
     n = 0
@@ -74,8 +92,12 @@ def seed(
         if not rows:
             continue
         rnd = services.round_submit(by=actor, scope=scope, round=rnd, expected_version=rnd.version)
-        if index == 0 and scope.allows("decision_issue", commune):
-            services.round_approve(by=actor, scope=scope, round=rnd, expected_version=rnd.version)
+        chairman = _chairman(commune, actor) if index == 0 else None
+        if chairman is not None:
+            # Approved by the commune's chairman: the one who submitted never approves too.
+            services.round_approve(
+                by=chairman, scope=Scope.for_user(chairman), round=rnd, expected_version=rnd.version
+            )
     results = ("collective_advanced", "good", "completed")
     for i, agency in enumerate(agencies):
         team = services.team_create(

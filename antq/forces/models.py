@@ -146,6 +146,16 @@ class RatingRound(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người lập"), on_delete=models.PROTECT, related_name="+"
     )
+    # Who last submitted the round: the same person may not approve it (drafted by the commune
+    # police, decided by the chairman, never by one person).
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người trình"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("đợt xếp loại tổ bảo vệ ANTT")

@@ -162,5 +162,8 @@ class ForcesGuardRatingWriteSerializer(serializers.Serializer):  # type: ignore[
     version = serializers.IntegerField(
         min_value=0,
         required=False,
-        help_text=_("Phiên bản đã đọc (0 khi ghi lần đầu); nếu đã cũ, API trả 409."),
+        help_text=_(
+            "Phiên bản đã đọc (0 hoặc bỏ trống khi ghi lần đầu); bắt buộc khi sửa kết quả đã có: nếu "
+            "thiếu hoặc đã cũ, API trả 409."
+        ),
     )

@@ -287,12 +287,15 @@ def _sync_rows(rnd: RatingRound) -> None:
         .filter(joined_on__lte=rnd.evaluated_on)
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=period_start))
         .exclude(ratings__round=rnd)
+        .select_related("team")
     )
     MemberRating.objects.bulk_create(
         MemberRating(
             round=rnd,
             member=m,
-            not_rated_reason=checks.too_new_reason(checks.member_months(m, period_start, rnd.evaluated_on)),
+            not_rated_reason=checks.too_new_reason(
+                checks.member_months(m, period_start, rnd.evaluated_on, m.team.founded_on)
+            ),
         )
         for m in members
     )
@@ -480,7 +483,10 @@ def round_check(
         evaluated_on=rnd.evaluated_on,
         teams=[checks.TeamRow(r.pk, r.team, r.level, r.not_rated_reason) for r in teams],
         members=[
-            checks.MemberRow(r.pk, r.member, r.member.team.name, r.level, r.not_rated_reason) for r in members
+            checks.MemberRow(
+                r.pk, r.member, r.member.team.name, r.level, r.not_rated_reason, r.member.team.founded_on
+            )
+            for r in members
         ],
     )
 
@@ -510,21 +516,42 @@ def round_submit(*, by: User, scope: Scope, round: RatingRound, expected_version
             scope=scope,
             node=current.commune,
             expected_version=expected_version,
-            updates={"return_reason": ""},
+            updates={"return_reason": "", "submitted_by": by},
         )
 
 
+def submitted_by_self(rnd: RatingRound, user: User) -> bool:
+    """True when `user` submitted the round (and so may not approve it)."""
+    return rnd.submitted_by_id is not None and rnd.submitted_by_id == user.pk
+
+
 def round_approve(*, by: User, scope: Scope, round: RatingRound, expected_version: int | None) -> RatingRound:  # noqa: A002
-    """The chairman of the commune committee approves the ratings: from then on they never change."""
-    return apply_transition(
-        round,
-        workflow=ROUND,
-        to=RoundStatus.APPROVED,
-        by=by,
-        scope=scope,
-        node=round.commune,
-        expected_version=expected_version,
-    )
+    """The chairman of the commune committee approves the ratings: from then on they never change.
+    Whoever submitted the round may not approve it too (one proposes, another decides)."""
+    with transaction.atomic():
+        current = _lock_round(round, expected_version)
+        _require(
+            scope,
+            Action.DECISION_ISSUE,
+            current.commune,
+            _("Chỉ Chủ tịch UBND xã được phê duyệt kết quả xếp loại của xã này."),
+        )
+        if submitted_by_self(current, by):
+            raise DomainError(
+                _(
+                    "Bạn là người đã trình bản xếp loại này nên không thể tự phê duyệt: việc phê duyệt do "
+                    "Chủ tịch UBND xã (người khác với người trình) thực hiện."
+                )
+            )
+        return apply_transition(
+            current,
+            workflow=ROUND,
+            to=RoundStatus.APPROVED,
+            by=by,
+            scope=scope,
+            node=current.commune,
+            expected_version=expected_version,
+        )
 
 
 def round_return(
@@ -563,7 +590,8 @@ def guard_rating_set(
     expected_version: int | None = None,
 ) -> GuardForceRating:
     """Record (or correct) a guard force's result for a year: a level or an emulation title, with
-    an optional evidence document of the unit."""
+    an optional evidence document of the unit. Correcting a recorded result needs the version the
+    user saw (`expected_version`)."""
     _require(scope, Action.ACTIVITY_RECORD, team.node, _("Bạn không có quyền ghi kết quả của lực lượng này."))
     if team.kind != TeamKind.GUARD_FORCE:
         raise DomainError(_("Tổ bảo vệ ANTT ở cơ sở được xếp loại theo đợt của xã, không ghi kết quả riêng."))
@@ -604,6 +632,16 @@ def guard_rating_set(
             changes=diff({}, row.snapshot()),
         )
         return row
+    if expected_version is None:
+        # A result already recorded is only corrected by someone who saw it (its version): never
+        # overwritten blindly by a second "first" entry.
+        raise ConcurrentEditError(
+            _(
+                "Lực lượng đã có kết quả năm %(year)s (có thể do người khác vừa ghi). Các giá trị bạn nhập "
+                "vẫn được giữ: hãy tải lại trang để xem kết quả hiện có rồi sửa."
+            )
+            % {"year": year}
+        )
     _check_version(current, expected_version)
     before = current.snapshot()
     current.result, current.evidence, current.note, current.recorded_by = result, evidence, note, by

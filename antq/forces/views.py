@@ -26,7 +26,7 @@ from antq.core.forms import ReasonForm, VersionedReasonForm, add_service_errors
 from antq.core.http import AuthedHttpRequest
 from antq.forces import selectors, services
 from antq.forces.access import member_for, rating_communes, round_for, team_for, team_nodes
-from antq.forces.choices import POSITIONS_OF_KIND, NotRatedReason, TeamKind
+from antq.forces.choices import POSITIONS_OF_KIND, NotRatedReason, RoundStatus, TeamKind
 from antq.forces.forms import (
     DissolveForm,
     GuardRatingForm,
@@ -38,6 +38,7 @@ from antq.forces.forms import (
 from antq.forces.models import GuardForceRating, RatingRound
 from antq.forces.rules import rules
 from antq.org.access import node_for
+from antq.org.choices import NodeKind
 
 MENU = "movement"
 PAGE_SIZE = 50
@@ -100,7 +101,7 @@ def team_create(request: AuthedHttpRequest) -> HttpResponse:
     if node is not None:
         initial["node"] = node.pk
         initial["kind"] = (
-            TeamKind.GRASSROOTS_TEAM if node.kind == "residential_area" else TeamKind.GUARD_FORCE
+            TeamKind.GRASSROOTS_TEAM if node.kind == NodeKind.RESIDENTIAL_AREA else TeamKind.GUARD_FORCE
         )
     documents = selectors.evidence_choices(node) if node is not None else None
     form = TeamForm(request.POST or None, nodes=nodes, documents=documents, initial=initial)
@@ -431,7 +432,10 @@ def _round_page(
         "period": period,
         "evaluated_on": typed_date or rnd.evaluated_on.isoformat(),
         "can_edit": rnd.is_editable and scope.allows(Action.FORCE_RATE, rnd.commune),
-        "can_decide": rnd.status == "submitted" and scope.allows(Action.DECISION_ISSUE, rnd.commune),
+        "can_decide": rnd.status == RoundStatus.SUBMITTED
+        and scope.allows(Action.DECISION_ISSUE, rnd.commune),
+        # The one who submitted may return the round but never approve it.
+        "submitted_by_me": services.submitted_by_self(rnd, request.user),
         "return_form": ReasonForm(),
         "leader_positions": sorted(r.leader_positions & set(POSITIONS_OF_KIND[TeamKind.GRASSROOTS_TEAM])),
         "source": r.source,

@@ -99,3 +99,36 @@ def plannable_nodes(scope: Scope, within: OrgNode | None = None) -> QuerySet[Org
     if within is not None:
         qs = qs.filter(subtree_q(within.path)).exclude(pk=within.pk)
     return qs.select_related("parent").only("id", "name", "kind", "path", "parent__name").order_by("path")
+
+
+# The "new plan" list never holds more than this many nodes (a <select> of thousands is unusable).
+CREATE_CHOICES_CAP = 300
+
+
+def creatable_nodes(
+    scope: Scope, here: OrgNode | None, chosen: OrgNode | None = None
+) -> tuple[QuerySet[OrgNode], bool]:
+    """The nodes offered when drafting a new plan, and whether the user may plan for others not
+    listed. Never the whole country in one <select>: the node the user works on (the breadcrumb's
+    current node) and the level just below it (for an administrator at the top: the provinces),
+    plus, when a node under it is `chosen`, the levels on the way down to it and the level below it
+    (a province chosen: its communes; a commune: the province's communes and the commune's units),
+    and the nodes the user's own planning roles sit on. Only nodes the user may plan for
+    (PLAN_MANAGE with its node kinds), capped."""
+    plannable = plannable_nodes(scope)
+    if here is None:
+        return plannable.none(), False
+    near = Q(pk=here.pk) | Q(parent_id=here.pk)
+    if chosen is not None and chosen.is_descendant_of(here):
+        # The levels on the way down to the chosen node stay listed (the province's communes when
+        # a commune is chosen), with the chosen node's own level below.
+        way = [p for p in chosen.ancestor_paths() if p.startswith(here.path)]
+        near |= Q(pk=chosen.pk) | Q(parent__path__in=[*way, chosen.path])
+    own = [g.node_id for g in scope.grants if Action.PLAN_MANAGE in ROLE_ACTIONS.get(g.role, frozenset())]
+    picked = list(
+        plannable.filter((near & subtree_q(here.path)) | Q(pk__in=own))
+        .order_by("path")
+        .values_list("pk", flat=True)[:CREATE_CHOICES_CAP]
+    )
+    more = plannable.exclude(pk__in=picked).exists()
+    return plannable.filter(pk__in=picked), more

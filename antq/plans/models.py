@@ -200,8 +200,9 @@ class PlanTask(TimeStampedModel):
 
     @property
     def is_late(self) -> bool:
-        """True when this task's deadline falls after the deadline of the task it inherits."""
+        """True when the task it inherits has a deadline and this one's is later, or has none
+        (a cleared deadline would otherwise hide the lateness)."""
         parent = self.inherited_from
-        return bool(
-            parent is not None and parent.deadline and self.deadline and self.deadline > parent.deadline
-        )
+        if parent is None or parent.deadline is None:
+            return False
+        return self.deadline is None or self.deadline > parent.deadline

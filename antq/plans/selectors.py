@@ -49,7 +49,10 @@ def plan_list(*, scope: Scope, filters: PlanFilters) -> QuerySet[Plan]:
     ).order_by("-year", "node__path", "-id")
 
 
-def deadline_warning(own: dt.date, parent: dt.date) -> str:
+def deadline_warning(own: dt.date | None, parent: dt.date) -> str:
+    """The warning of a task whose deadline is later than its superior's, or not set at all."""
+    if own is None:
+        return _("Chưa đặt hạn; kế hoạch cấp trên hạn %(parent)s") % {"parent": f"{parent:%d/%m/%Y}"}
     return _("Hạn %(own)s muộn hơn hạn của kế hoạch cấp trên (%(parent)s)") % {
         "own": f"{own:%d/%m/%Y}",
         "parent": f"{parent:%d/%m/%Y}",
@@ -127,8 +130,7 @@ def task_rows(plan: Plan) -> list[TaskRow]:
     for task in plan.tasks.select_related("inherited_from").order_by("order", "id"):
         warning = ""
         if task.is_late:
-            assert task.deadline is not None and task.inherited_from is not None  # noqa: S101
-            assert task.inherited_from.deadline is not None  # noqa: S101
+            assert task.inherited_from is not None and task.inherited_from.deadline is not None  # noqa: S101
             warning = deadline_warning(task.deadline, task.inherited_from.deadline)
         rows.append(TaskRow(task, warning, rolled.get(task.pk, Rollup())))
     return rows
@@ -145,7 +147,7 @@ def plan_warnings(targets: list[TargetRow], tasks: list[TaskRow]) -> list[str]:
 
 def child_plans(plan: Plan, scope: Scope) -> QuerySet[Plan]:
     """The child plans implementing `plan` that the user reads, with their tasks' progress and how
-    many of their deadlines are later than the parent's; one query."""
+    many of their deadlines are later than the parent's (or left empty under one); one query."""
     return (
         Plan.objects.filter(parent=plan)
         .filter(plans_q(scope))
@@ -156,9 +158,10 @@ def child_plans(plan: Plan, scope: Scope) -> QuerySet[Plan]:
             average=Avg("tasks__progress"),
             late_count=Count(
                 "tasks",
-                filter=Q(
-                    tasks__inherited_from__deadline__isnull=False,
-                    tasks__deadline__gt=F("tasks__inherited_from__deadline"),
+                filter=Q(tasks__inherited_from__deadline__isnull=False)
+                & (
+                    Q(tasks__deadline__gt=F("tasks__inherited_from__deadline"))
+                    | Q(tasks__deadline__isnull=True)
                 ),
                 distinct=True,
             ),

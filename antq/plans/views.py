@@ -28,8 +28,17 @@ from antq.core.forms import add_service_errors
 from antq.core.http import AuthedHttpRequest
 from antq.documents import render_docx, render_pdf
 from antq.org.access import node_for
+from antq.org.choices import NodeKind
+from antq.org.models import OrgNode
 from antq.plans import selectors, services
-from antq.plans.access import plan_for, plannable_nodes, target_for, task_for, visible_plans
+from antq.plans.access import (
+    creatable_nodes,
+    plan_for,
+    plannable_nodes,
+    target_for,
+    task_for,
+    visible_plans,
+)
 from antq.plans.choices import PlanStatus
 from antq.plans.documents import plan_document
 from antq.plans.forms import (
@@ -46,6 +55,7 @@ from antq.plans.forms import (
 from antq.plans.models import Plan
 
 MENU = "movement"
+EXPANDABLE_KINDS = frozenset({NodeKind.NATION, NodeKind.PROVINCE, NodeKind.COMMUNE})
 PAGE_SIZE = 50
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -90,10 +100,16 @@ def plan_create(request: AuthedHttpRequest) -> HttpResponse:
     scope = scope_of(request)
     if not scope.can_anywhere(Action.PLAN_MANAGE):
         raise PermissionDenied
-    nodes = plannable_nodes(scope)
-    initial: dict[str, Any] = {"year": timezone.localdate().year}
     here = current_node(request)
-    if here is not None and nodes.filter(pk=here.pk).exists():
+    # A node picked in the list and "shown below" (a GET), or the one posted: its level below joins
+    # the list, so a unit is reached through its commune instead of a list of the whole country.
+    chosen_pk = _int_or_none(request.POST.get("node") or request.GET.get("node"))
+    chosen = OrgNode.objects.filter(pk=chosen_pk).first() if chosen_pk is not None else None
+    nodes, more = creatable_nodes(scope, here, chosen)
+    initial: dict[str, Any] = {"year": timezone.localdate().year}
+    if chosen is not None and nodes.filter(pk=chosen.pk).exists():
+        initial["node"] = chosen.pk
+    elif here is not None and nodes.filter(pk=here.pk).exists():
         initial["node"] = here.pk
     form = PlanCreateForm(request.POST or None, nodes=nodes, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -106,7 +122,25 @@ def plan_create(request: AuthedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Đã tạo dự thảo kế hoạch. Hãy thêm chỉ tiêu và nhiệm vụ."))
             return redirect("plans:detail", plan.pk)
-    return render(request, "plans/plan_form.html", {"form": form, "active_menu": MENU})
+    return render(
+        request,
+        "plans/plan_form.html",
+        {
+            "form": form,
+            "more_nodes": more,
+            "here": here,
+            # The listed levels that have levels below them (a unit has none).
+            "expandable": [n for n in nodes if n.kind in EXPANDABLE_KINDS],
+            "active_menu": MENU,
+        },
+    )
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @login_required

@@ -323,3 +323,93 @@ def test_a_campaign_participation_is_recorded_and_corrected(
             by=enterprise_officer, scope=scope, participation=row, data={"organizer": "x"}, expected_version=1
         )
     assert CampaignParticipation.objects.get().organizer == "UBND phường"
+
+
+# --- Checks run on the agreement as it stands, locked (not on the copy the caller loaded) ---------
+
+
+def _end_meanwhile(user: User, agreement: CoordinationAgreement, day: dt.date) -> None:
+    """Another request ends the agreement after the caller loaded it."""
+    fresh = CoordinationAgreement.objects.get(pk=agreement.pk)
+    services.agreement_end(
+        by=user,
+        scope=Scope.for_user(user),
+        agreement=fresh,
+        ended_on=day,
+        reason="Thay bằng quy chế mới",
+        expected_version=fresh.version,
+    )
+
+
+def test_an_execution_is_checked_against_the_agreement_ended_meanwhile(
+    enterprise: OrgNode, enterprise_officer: User
+) -> None:
+    agreement = make_agreement(enterprise_officer, enterprise)
+    loaded = CoordinationAgreement.objects.get(pk=agreement.pk)  # the page's copy: still in force
+    _end_meanwhile(enterprise_officer, agreement, dt.date(2025, 6, 30))
+    with pytest.raises(ValidationError) as caught:
+        log(enterprise_officer, loaded, dt.date(2025, 8, 1))
+    assert caught.value.message_dict["occurred_on"] == [
+        "Ngày thực hiện nằm ngoài thời gian hiệu lực của văn bản (từ 10/02/2025 đến 30/06/2025)."
+    ]
+    assert not ExecutionEntry.objects.exists()
+
+
+def test_a_meeting_is_checked_against_the_term_changed_meanwhile(
+    enterprise: OrgNode, enterprise_officer: User
+) -> None:
+    agreement = make_agreement(enterprise_officer, enterprise)
+    loaded = CoordinationAgreement.objects.get(pk=agreement.pk)  # term from 10/02/2025
+    services.agreement_update(
+        by=enterprise_officer,
+        scope=Scope.for_user(enterprise_officer),
+        agreement=agreement,
+        data={"term_start": dt.date(2025, 5, 1)},
+        expected_version=agreement.version,
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.meeting_add(
+            by=enterprise_officer,
+            scope=Scope.for_user(enterprise_officer),
+            agreement=loaded,
+            data={"held_on": dt.date(2025, 3, 1), "kind": MeetingKind.PERIODIC, "summary": "Họp quý I"},
+        )
+    assert caught.value.message_dict["held_on"] == [
+        "Ngày họp không được trước ngày bắt đầu hiệu lực (01/05/2025)."
+    ]
+    assert not ReviewMeeting.objects.exists()
+
+
+def test_ending_is_checked_against_the_agreement_locked_not_the_callers_copy(
+    enterprise: OrgNode, enterprise_officer: User
+) -> None:
+    agreement = make_agreement(enterprise_officer, enterprise)
+    loaded = CoordinationAgreement.objects.get(pk=agreement.pk)
+    _end_meanwhile(enterprise_officer, agreement, dt.date(2025, 6, 30))
+    ended = CoordinationAgreement.objects.get(pk=agreement.pk)
+    # Even naming the current version, the copy's "in force" does not get past the check.
+    with pytest.raises(DomainError) as caught:
+        services.agreement_end(
+            by=enterprise_officer,
+            scope=Scope.for_user(enterprise_officer),
+            agreement=loaded,
+            ended_on=dt.date(2025, 7, 1),
+            reason="Lần nữa",
+            expected_version=ended.version,
+        )
+    assert str(caught.value) == "Quy chế, kế hoạch đã chấm dứt trước đó."
+
+
+def test_ending_with_a_stale_version_is_refused_before_the_checks(
+    enterprise: OrgNode, enterprise_officer: User
+) -> None:
+    agreement = make_agreement(enterprise_officer, enterprise)
+    with pytest.raises(ConcurrentEditError):
+        services.agreement_end(
+            by=enterprise_officer,
+            scope=Scope.for_user(enterprise_officer),
+            agreement=agreement,
+            ended_on=None,
+            reason="",
+            expected_version=agreement.version + 1,
+        )

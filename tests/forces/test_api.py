@@ -70,3 +70,28 @@ def test_other_province_round_is_404(api, tree, admin):
         commune=tree.other_commune, year=YEAR, evaluated_on=dt.date(YEAR, 11, 1), created_by=admin
     )
     assert api.get(reverse("api:forces-round-detail", args=[rnd.pk])).status_code == 404
+
+
+def test_guard_result_correction_needs_the_version(api, agency, make_team):
+    team = make_team(agency)
+    url = reverse("api:forces-team-results", args=[team.pk])
+    first = api.post(url, {"year": YEAR, "result": "good"}, format="json")
+    assert first.status_code == 200, first.content
+    blind = api.post(url, {"year": YEAR, "result": "completed"}, format="json")
+    assert blind.status_code == 409
+    assert "đã có kết quả năm 2025" in str(blind.json())
+    fixed = api.post(
+        url, {"year": YEAR, "result": "completed", "version": first.json()["version"]}, format="json"
+    )
+    assert fixed.status_code == 200 and fixed.json()["result"] == "completed"
+
+
+def test_the_commune_leader_cannot_open_a_round(tree, commune_leader):
+    client = APIClient()
+    client.force_authenticate(commune_leader)
+    response = client.post(
+        reverse("api:forces-round-list"),
+        {"commune": tree.commune.pk, "year": YEAR, "evaluated_on": "2025-10-10"},
+        format="json",
+    )
+    assert response.status_code == 403

@@ -231,3 +231,157 @@ def test_dissolving_a_team_goes_through_the_workflow(tree, commune_police, make_
     )
     assert team.status == "dissolved" and team.dissolved_on == dt.date(2025, 6, 1)
     assert AuditEvent.objects.filter(object_type="forces.securityteam", action="transition").count() == 1
+
+
+# --- The 9 months: counted within the team's life, and "too new" only when it is true --------------
+
+
+def test_a_member_who_joined_before_the_team_existed_counts_from_its_founding(
+    tree, commune_police, make_team, make_member
+):
+    team = make_team(tree.unit, "Tổ Hòa Bình", founded_on=dt.date(YEAR, 3, 1))
+    # A joining date typed before the team existed (here years before) must not make 9 months.
+    member = make_member(team, "Trần Thị B", joined_on=dt.date(2020, 1, 10))
+    rnd = _open(commune_police, tree.commune)
+    t_row = TeamRating.objects.get(round=rnd)
+    m_row = MemberRating.objects.get(round=rnd, member=member)
+    assert m_row.not_rated_reason == NotRatedReason.TOO_NEW  # prefilled from the team's founding
+    rnd = _save(
+        commune_police,
+        rnd,
+        {t_row.pk: {"level": "", "not_rated_reason": NotRatedReason.TOO_NEW}},
+        {m_row.pk: {"level": "good", "not_rated_reason": ""}},
+    )
+    with pytest.raises(ValidationError) as exc:
+        _submit(commune_police, rnd)
+    assert any(
+        "Trần Thị B" in m and "mới tham gia 7 tháng trong năm (từ 01/03/2025)" in m
+        for m in exc.value.messages
+    ), exc.value.messages
+
+
+def test_too_new_is_refused_for_a_team_active_nine_months(tree, commune_police, kdcs, make_team):
+    """Leaving a rated-able team out as "too new" would shrink the base of the 20% quota."""
+    make_team(tree.unit, "Tổ Cũ")
+    make_team(kdcs[0], "Tổ Hai")
+    rnd = _open(commune_police, tree.commune)
+    rows = {r.team.name: r.pk for r in TeamRating.objects.filter(round=rnd).select_related("team")}
+    rnd = _save(
+        commune_police,
+        rnd,
+        {
+            rows["Tổ Cũ"]: {"level": "", "not_rated_reason": NotRatedReason.TOO_NEW},
+            rows["Tổ Hai"]: {"level": "good", "not_rated_reason": ""},
+        },
+    )
+    with pytest.raises(ValidationError) as exc:
+        _submit(commune_police, rnd)
+    assert any(
+        m.startswith("Tổ Tổ Cũ đã hoạt động") and "không được ghi lý do" in m for m in exc.value.messages
+    ), exc.value.messages
+    assert RatingRound.objects.get(pk=rnd.pk).status == RoundStatus.DRAFT
+
+
+def test_too_new_is_refused_for_a_member_in_the_team_nine_months(
+    tree, commune_police, make_team, make_member
+):
+    team = make_team(tree.unit)
+    member = make_member(team, "Lý Văn H", joined_on=dt.date(2021, 1, 1))
+    rnd = _open(commune_police, tree.commune)
+    t_row = TeamRating.objects.get(round=rnd)
+    m_row = MemberRating.objects.get(round=rnd, member=member)
+    rnd = _save(
+        commune_police,
+        rnd,
+        {t_row.pk: {"level": "good", "not_rated_reason": ""}},
+        {m_row.pk: {"level": "", "not_rated_reason": NotRatedReason.TOO_NEW}},
+    )
+    with pytest.raises(ValidationError) as exc:
+        _submit(commune_police, rnd)
+    assert any("Lý Văn H" in m and "không được ghi lý do" in m for m in exc.value.messages)
+    # Another reason stays allowed.
+    rnd = _save(commune_police, rnd, members={m_row.pk: {"level": "", "not_rated_reason": "under_complaint"}})
+    assert _submit(commune_police, rnd).status == RoundStatus.SUBMITTED
+
+
+# --- Who rates, who approves ---------------------------------------------------------------------
+
+
+def test_the_commune_leader_no_longer_drafts_nor_submits(tree, commune_police, commune_leader, make_team):
+    make_team(tree.unit)
+    with pytest.raises(PermissionDenied):
+        _open(commune_leader, tree.commune)
+    rnd = _open(commune_police, tree.commune)
+    with pytest.raises(PermissionDenied):
+        _save(commune_leader, rnd, _levels(rnd, ["good"]))
+    rnd = _save(commune_police, rnd, _levels(rnd, ["good"]))
+    with pytest.raises(PermissionDenied):
+        _submit(commune_leader, rnd)
+    assert RatingRound.objects.get(pk=rnd.pk).status == RoundStatus.DRAFT
+
+
+def test_whoever_submitted_may_not_approve(tree, admin, commune_leader, make_team):
+    """Even a user holding both actions (the administrator) cannot submit and approve alone."""
+    make_team(tree.unit)
+    rnd = _open(admin, tree.commune)
+    rnd = _save(admin, rnd, _levels(rnd, ["good"]))
+    rnd = _submit(admin, rnd)
+    assert rnd.submitted_by == admin
+    with pytest.raises(DomainError) as exc:
+        services.round_approve(by=admin, scope=Scope.for_user(admin), round=rnd, expected_version=rnd.version)
+    assert "người đã trình bản xếp loại này nên không thể tự phê duyệt" in str(exc.value)
+    assert RatingRound.objects.get(pk=rnd.pk).status == RoundStatus.SUBMITTED
+    rnd = services.round_approve(
+        by=commune_leader, scope=Scope.for_user(commune_leader), round=rnd, expected_version=rnd.version
+    )
+    assert rnd.status == RoundStatus.APPROVED
+
+
+def test_the_submitter_may_still_return_the_round(tree, admin, make_team):
+    make_team(tree.unit)
+    rnd = _open(admin, tree.commune)
+    rnd = _submit(admin, _save(admin, rnd, _levels(rnd, ["good"])))
+    rnd = services.round_return(
+        by=admin,
+        scope=Scope.for_user(admin),
+        round=rnd,
+        reason="Rút lại để sửa",
+        expected_version=rnd.version,
+    )
+    assert rnd.status == RoundStatus.RETURNED
+
+
+# --- Guard-force results: a recorded one is only corrected with its version ----------------------
+
+
+def test_a_recorded_guard_result_is_not_overwritten_without_its_version(agency, commune_police, make_team):
+    team = make_team(agency)
+    scope = Scope.for_user(commune_police)
+    row = services.guard_rating_set(
+        by=commune_police, scope=scope, team=team, year=YEAR, data={"result": "good"}
+    )
+    with pytest.raises(ConcurrentEditError) as exc:
+        services.guard_rating_set(
+            by=commune_police, scope=scope, team=team, year=YEAR, data={"result": "completed"}
+        )
+    assert "đã có kết quả năm 2025" in str(exc.value)
+    with pytest.raises(ConcurrentEditError):
+        services.guard_rating_set(
+            by=commune_police,
+            scope=scope,
+            team=team,
+            year=YEAR,
+            data={"result": "completed"},
+            expected_version=0,
+        )
+    row.refresh_from_db()
+    assert row.result == "good"
+    row = services.guard_rating_set(
+        by=commune_police,
+        scope=scope,
+        team=team,
+        year=YEAR,
+        data={"result": "completed"},
+        expected_version=row.version,
+    )
+    assert row.result == "completed" and row.version == 2

@@ -8,6 +8,7 @@ import datetime as dt
 from django.urls import reverse
 
 from antq.accounts.scope import Scope
+from antq.audit.models import AuditEvent
 from antq.forces import demo, services
 from antq.forces.models import GuardForceRating, RatingRound, SecurityTeam, TeamRating
 from tests.forces.conftest import YEAR
@@ -133,9 +134,65 @@ def test_guard_rating_form_records_and_versions(client, tree, agency, commune_po
     assert GuardForceRating.objects.get(pk=row.pk).result == "collective_advanced"
 
 
-def test_demo_seed_builds_teams_a_round_and_guard_forces(tree, kdcs, agency, admin):
+def test_demo_seed_builds_teams_a_round_and_guard_forces(tree, kdcs, agency, admin, commune_leader):
     demo.seed([tree.commune], [tree.unit, *kdcs[:5]], [agency], YEAR, admin)
     rnd = RatingRound.objects.get(commune=tree.commune, year=YEAR)
-    assert rnd.status == "approved"
+    # Submitted by the actor, approved by the commune's chairman: never one person for both.
+    assert rnd.status == "approved" and rnd.submitted_by == admin
+    approval = AuditEvent.objects.filter(
+        object_type="forces.ratinground", object_id=str(rnd.pk), changes__status=["submitted", "approved"]
+    ).get()
+    assert approval.actor == commune_leader
     assert TeamRating.objects.filter(round=rnd).exclude(level="").count() == 6
     assert GuardForceRating.objects.filter(team__node=agency).count() == 1
+
+
+def test_demo_seed_without_a_chairman_leaves_the_round_submitted(tree, kdcs, agency, admin):
+    demo.seed([tree.commune], [tree.unit, *kdcs[:2]], [agency], YEAR, admin)
+    assert RatingRound.objects.get(commune=tree.commune, year=YEAR).status == "submitted"
+
+
+def test_the_submitter_is_not_offered_the_approval(client, tree, admin, make_team):
+    make_team(tree.unit)
+    scope = Scope.for_user(admin)
+    rnd = services.round_open(
+        by=admin, scope=scope, commune=tree.commune, year=YEAR, evaluated_on=dt.date(YEAR, 11, 1)
+    )
+    row = TeamRating.objects.get(round=rnd)
+    rnd = services.round_save(
+        by=admin, scope=scope, round=rnd, teams={row.pk: {"level": "good"}}, expected_version=rnd.version
+    )
+    rnd = services.round_submit(by=admin, scope=scope, round=rnd, expected_version=rnd.version)
+    client.force_login(admin)
+    page = client.get(reverse("forces:round_detail", args=[rnd.pk])).content.decode()
+    assert "không thể tự phê duyệt" in page
+    assert reverse("forces:round_approve", args=[rnd.pk]) not in page
+    response = client.post(
+        reverse("forces:round_approve", args=[rnd.pk]), {"version": rnd.version}, follow=True
+    )
+    assert "không thể tự phê duyệt" in response.content.decode()
+    assert RatingRound.objects.get(pk=rnd.pk).status == "submitted"
+
+
+def test_the_commune_leader_cannot_save_nor_submit_from_the_screen(
+    client, tree, commune_police, commune_leader, make_team
+):
+    make_team(tree.unit)
+    rnd = services.round_open(
+        by=commune_police,
+        scope=Scope.for_user(commune_police),
+        commune=tree.commune,
+        year=YEAR,
+        evaluated_on=dt.date(YEAR, 11, 1),
+    )
+    client.force_login(commune_leader)
+    page = client.get(reverse("forces:round_detail", args=[rnd.pk])).content.decode()
+    assert reverse("forces:round_submit", args=[rnd.pk]) not in page
+    assert (
+        client.post(reverse("forces:round_submit", args=[rnd.pk]), {"version": rnd.version}).status_code
+        == 403
+    )
+    assert (
+        client.post(reverse("forces:round_detail", args=[rnd.pk]), {"version": rnd.version}).status_code
+        == 403
+    )

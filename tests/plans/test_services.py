@@ -115,6 +115,29 @@ def test_a_late_deadline_warns_with_both_dates_and_issuing_keeps_the_warning(
     assert selectors.plan_warnings(targets, selectors.task_rows(issued)) == [f"2. {warning}"]
 
 
+def test_clearing_a_deadline_under_a_dated_task_still_warns(tree, province_plan, commune_police, admin):
+    child = _cascade(commune_police, province_plan, tree.commune)
+    festival = child.tasks.get(content__startswith="Tổ chức Ngày hội")
+    festival = services.task_save(
+        by=commune_police,
+        scope=Scope.for_user(commune_police),
+        plan=child,
+        task=festival,
+        data={"content": festival.content, "lead_unit": festival.lead_unit, "deadline": None},
+        expected_version=festival.version,
+    )
+    assert festival.deadline is None and festival.is_late
+    rows = selectors.task_rows(child)
+    warning = next(r.warning for r in rows if r.task.pk == festival.pk)
+    assert warning == f"Chưa đặt hạn; kế hoạch cấp trên hạn 20/08/{YEAR}"
+    assert selectors.plan_warnings(selectors.target_rows(child), rows) == [f"2. {warning}"]
+    (row,) = selectors.child_plans(province_plan, Scope.for_user(admin))
+    assert row.late_count == 1
+    # A standing task under a standing task is not late.
+    standing = child.tasks.get(inherited_from__deadline__isnull=True)
+    assert standing.deadline is None and not standing.is_late
+
+
 def test_lowering_an_inherited_target_warns_and_raising_it_does_not(tree, province_plan, commune_police):
     child = _cascade(commune_police, province_plan, tree.commune)
     first, second = child.targets.order_by("order")

@@ -172,6 +172,20 @@ def test_a_late_task_deadline_is_flagged_on_the_page_after_saving(
     assert 'id="plan-warnings"' in body
 
 
+def test_a_cleared_task_deadline_is_flagged_on_the_page(client, tree, commune_police, province_plan):
+    client.force_login(commune_police)
+    client.post(reverse("plans:cascade", args=[tree.commune.pk]), {"parent": province_plan.pk})
+    child = Plan.objects.get(node=tree.commune)
+    task = child.tasks.order_by("order").first()
+    response = client.post(
+        reverse("plans:task_edit", args=[task.pk]),
+        {"version": task.version, "content": task.content, "lead_unit": task.lead_unit, "deadline": ""},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert body.count(f"Chưa đặt hạn; kế hoạch cấp trên hạn 31/03/{YEAR}") >= 2
+
+
 def test_progress_update_and_cancel(client, province_officer, province_plan):
     client.force_login(province_officer)
     task = province_plan.tasks.order_by("order").first()
@@ -219,3 +233,61 @@ def test_inherited_items_show_what_they_inherit(client, tree, commune_police, pr
     assert "Kế thừa từ kế hoạch cấp trên:" in body and "Đăng ký phong trào: 100%" in body
     body = client.get(reverse("plans:task_edit", args=[task.pk])).content.decode()
     assert f"Quán triệt văn bản chỉ đạo (hạn 31/03/{YEAR})" in body
+
+
+# --- The "new plan" list: the current level and the one below, never the whole country -------------
+
+
+def _options(response) -> set[int]:  # type: ignore[no-untyped-def]
+    return {node.pk for node in response.context["form"].fields["node"].queryset}
+
+
+def test_the_administrator_is_offered_the_provinces_not_the_whole_country(client, tree, admin):
+    client.force_login(admin)
+    response = client.get(reverse("plans:create"))
+    assert response.status_code == 200
+    assert _options(response) == {tree.nation.pk, tree.province.pk, tree.other_province.pk}
+    assert 'id="plan-node-expand"' in response.content.decode()
+
+
+def test_choosing_a_province_then_a_commune_lists_their_lower_levels(client, tree, admin):
+    client.force_login(admin)
+    province = _options(client.get(reverse("plans:create"), {"node": tree.province.pk}))
+    assert {tree.commune.pk, tree.sibling_commune.pk} <= province
+    assert tree.unit.pk not in province and tree.other_commune.pk not in province
+    commune = _options(client.get(reverse("plans:create"), {"node": tree.commune.pk}))
+    # The province's communes stay, the chosen commune's units join; nothing of another province.
+    assert {tree.province.pk, tree.commune.pk, tree.sibling_commune.pk, tree.unit.pk} <= commune
+    assert tree.sibling_unit.pk not in commune and tree.other_commune.pk not in commune
+
+
+def test_a_unit_reached_through_its_commune_can_be_planned_for(client, tree, admin):
+    client.force_login(admin)
+    response = client.post(
+        reverse("plans:create"),
+        {"node": tree.unit.pk, "year": YEAR, "title": "Kế hoạch của tổ", "purpose": "Mục đích"},
+    )
+    assert response.status_code == 302
+    assert Plan.objects.get().node == tree.unit
+
+
+def test_the_list_follows_the_current_node_and_is_capped(client, tree, admin, monkeypatch):
+    from antq.accounts.navigation import SESSION_KEY
+    from antq.plans import access
+
+    client.force_login(admin)
+    session = client.session
+    session[SESSION_KEY] = tree.commune.pk
+    session.save()
+    options = _options(client.get(reverse("plans:create")))
+    assert tree.commune.pk in options and tree.unit.pk in options
+    assert tree.province.pk not in options and tree.other_province.pk not in options
+    monkeypatch.setattr(access, "CREATE_CHOICES_CAP", 2)
+    assert len(_options(client.get(reverse("plans:create")))) == 2
+
+
+def test_the_commune_police_are_offered_their_commune_only(client, tree, commune_police):
+    client.force_login(commune_police)
+    response = client.get(reverse("plans:create"))
+    assert _options(response) == {tree.commune.pk}
+    assert 'id="plan-node-expand"' not in response.content.decode()

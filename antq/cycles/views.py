@@ -78,7 +78,12 @@ def cycle_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "cycles/cycle_list.html",
-        {"cycles": access.visible_cycles(scope), "form": form, "active_menu": ACTIVE_MENU},
+        {
+            "cycles": access.visible_cycles(scope),
+            "form": form,
+            "can_review": _can_review(scope),
+            "active_menu": ACTIVE_MENU,
+        },
     )
 
 
@@ -156,6 +161,7 @@ def _cycle_page(
             "today": timezone.localdate(),
             "frameworks": cycle.frameworks.select_related("framework").order_by("framework__code"),
             "deadline_form": deadline_form if can_set else None,
+            "can_review": _can_review(scope),
             "registration_counts": [
                 (label, reg_counts.get(value, 0)) for value, label in RegistrationStatus.choices
             ],
@@ -283,6 +289,11 @@ def _incident_effects(node: OrgNode, year: int) -> tuple[list[Any], str]:
 
 
 # ---- the reviewers' queue -------------------------------------------------------------------------
+
+
+def _can_review(scope: Scope) -> bool:
+    """Whether the review queue has anything for this user (the button is shown only then)."""
+    return scope.can_anywhere(Action.REGISTRATION_REVIEW) or scope.can_anywhere(Action.ASSESSMENT_REVIEW)
 
 
 @login_required

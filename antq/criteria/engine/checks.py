@@ -45,7 +45,8 @@ def run_check(
     note = f" (chưa khai báo “{'”, “'.join(undeclared)}”: coi như có áp dụng)" if undeclared else ""
     value, source = lookup(facts, check, addresses)
     if value is None:
-        return result("missing", f"{check.label_vi}: chưa có câu trả lời (khóa {check.key!r}){note}.")
+        # The key travels in the result itself; the sentence is for the officer.
+        return result("missing", f"{check.label_vi}: chưa có câu trả lời{note}.")
     if isinstance(value, bool):
         status: CheckStatus = "passed" if value else "failed"
         kind = "" if check.type == "bool" else " (trả lời chung, không có số liệu chi tiết)"

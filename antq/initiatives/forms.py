@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from antq.evidence.models import EvidenceDocument
@@ -31,8 +32,11 @@ class NodeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class DocumentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Number (or the document's type when it has none), date, title."""
+
     def label_from_instance(self, obj: EvidenceDocument) -> str:  # type: ignore[override]
-        return f"{obj} ({obj.issue_date:%d/%m/%Y})"
+        number = obj.number_symbol or obj.get_doc_type_display()
+        return f"{number} · {obj.issue_date:%d/%m/%Y} · {obj.title}"
 
 
 class DateInput(forms.DateInput):
@@ -56,7 +60,15 @@ class IndicatorFieldsMixin:
         self.indicator_keys = [d["key"] for d in definitions]
         for d in definitions:
             label = f"{d['label']} ({d['unit']})" if d.get("unit") else d["label"]
-            self.fields[PREFIX + d["key"]] = forms.IntegerField(label=label, required=False, min_value=0)
+            self.fields[PREFIX + d["key"]] = forms.IntegerField(
+                label=label,
+                required=False,
+                min_value=0,
+                error_messages={
+                    "min_value": format_lazy(_("{label} không được âm."), label=d["label"]),
+                    "invalid": format_lazy(_("{label} phải là số nguyên."), label=d["label"]),
+                },
+            )
 
     def indicator_values(self) -> dict[str, int]:
         return {
@@ -92,6 +104,7 @@ class InitiativeForm(forms.Form):
         types: Any = None,
         documents: Any = None,
         editing: bool = False,
+        pick_node_first: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -101,7 +114,12 @@ class InitiativeForm(forms.Form):
         else:
             self.fields["node"].queryset = nodes  # type: ignore[attr-defined]
             self.fields["initiative_type"].queryset = types  # type: ignore[attr-defined]
-        if documents is None:
+        if pick_node_first:
+            # No list before the node is known: only that node's documents may be cited.
+            field = self.fields["founding_decision"]
+            field.disabled = True
+            field.help_text = _("Chọn đơn vị trước để chọn tài liệu.")
+        elif documents is None:
             del self.fields["founding_decision"]
         else:
             self.fields["founding_decision"].queryset = documents  # type: ignore[attr-defined]

@@ -102,8 +102,11 @@ def initiative_create(request: AuthedHttpRequest) -> HttpResponse:
     scope = scope_of(request)
     if not scope.can_anywhere(Action.ACTIVITY_RECORD):
         raise PermissionDenied
-    nodes = recordable_nodes(scope, current_node(request))
-    chosen = _int_or_none(request.GET.get("node"))
+    all_nodes = nodes = recordable_nodes(scope, current_node(request))
+    # The node comes from `?node=` (or the posted form once chosen), or is the only one.
+    chosen = _int_or_none(request.POST.get("node")) if request.method == "POST" else None
+    if chosen is None:
+        chosen = _int_or_none(request.GET.get("node"))
     fixed = nodes.filter(pk=chosen).first() if chosen is not None else None
     if fixed is None and nodes.count() == 1:
         fixed = nodes.first()
@@ -116,6 +119,7 @@ def initiative_create(request: AuthedHttpRequest) -> HttpResponse:
         nodes=nodes,
         types=selectors.type_list(active_only=True),
         documents=_documents(fixed) if fixed is not None else None,
+        pick_node_first=fixed is None,
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
@@ -131,7 +135,13 @@ def initiative_create(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "initiatives/initiative_form.html",
-        {"form": form, "fixed": fixed, "active_menu": MENU},
+        {
+            "form": form,
+            "fixed": fixed,
+            "pick_nodes": all_nodes if fixed is None else None,
+            "can_change_node": fixed is not None and all_nodes.count() > 1,
+            "active_menu": MENU,
+        },
     )
 
 

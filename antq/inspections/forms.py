@@ -159,12 +159,26 @@ class FollowUpForm(forms.Form):
 
 
 class CloseFindingForm(forms.Form):
-    note = forms.CharField(label=_("Kết quả khắc phục"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Kết quả khắc phục"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Kết quả khắc phục là bắt buộc để đóng kiến nghị.")},
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class TargetForm(forms.Form):
-    count = forms.IntegerField(label=_("Số cuộc kiểm tra theo chỉ tiêu"), min_value=0, max_value=100000)
+    count = forms.IntegerField(
+        label=_("Số cuộc kiểm tra theo chỉ tiêu"),
+        min_value=0,
+        max_value=100000,
+        error_messages={
+            "min_value": _("Số cuộc kiểm tra theo chỉ tiêu không được âm."),
+            "max_value": _("Số cuộc kiểm tra theo chỉ tiêu quá lớn (tối đa 100.000)."),
+            "invalid": _("Số cuộc kiểm tra theo chỉ tiêu phải là số nguyên."),
+            "required": _("Vui lòng nhập số cuộc kiểm tra theo chỉ tiêu."),
+        },
+    )
     basis = forms.CharField(
         label=_("Căn cứ giao chỉ tiêu"),
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -89,6 +90,7 @@ def inspection_list(request: AuthedHttpRequest) -> HttpResponse:
         within=within, node=node, year=data.get("year"), status=data.get("status") or ""
     )
     today = timezone.localdate()
+    province = _province_of(within)
     qs = selectors.inspection_list(scope=scope, filters=filters, today=today)
     page = selectors.inspection_page(
         qs, after=request.GET.get("after", ""), before=request.GET.get("before", ""), size=PAGE_SIZE
@@ -106,7 +108,8 @@ def inspection_list(request: AuthedHttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "filter_nodes": selectors.filter_nodes(within),
             "can_inspect": scope.can_anywhere(Action.INSPECT),
-            "province": _province_of(within),
+            # The target page answers 404 to whoever does not see the province: no link for them.
+            "province": province if province is not None and scope.sees(province) else None,
             "year": filters.year or today.year,
             "active_menu": MENU,
         },
@@ -382,6 +385,14 @@ def finding_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     form = CloseFindingForm(request.POST)
     inspection = inspection_for(scope, finding.inspection_id)
     if not form.is_valid():
+        messages.error(
+            request,
+            _("Chưa đóng kiến nghị “%(finding)s”: %(errors)s")
+            % {
+                "finding": Truncator(finding.description).chars(80),
+                "errors": " ".join(str(e) for errors in form.errors.values() for e in errors),
+            },
+        )
         return _detail_page(request, inspection, close_forms={finding.pk: form}, status=400)
     try:
         services.finding_close(

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from antq.evidence.models import EvidenceDocument
@@ -25,14 +26,44 @@ class NodeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.name} — {obj.parent.name}" if obj.parent_id else obj.name  # type: ignore[union-attr]
 
 
+NO_NODE_HINT = _("Chọn đơn vị trước để chọn tài liệu.")
+
+
+def document_label(obj: EvidenceDocument) -> str:
+    """Number (or the document's type when it has none), date, title: "12/KH-CAX · 10/03/2025 · …"."""
+    number = obj.number_symbol or obj.get_doc_type_display()
+    return f"{number} · {obj.issue_date:%d/%m/%Y} · {obj.title}"
+
+
 class EvidenceChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: EvidenceDocument) -> str:  # type: ignore[override]
-        return f"{obj} ({obj.issue_date:%d/%m/%Y})"
+        return document_label(obj)
 
 
 class PhotoChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: EvidenceDocument) -> str:  # type: ignore[override]
-        return f"{obj.title} ({obj.issue_date:%d/%m/%Y})"
+        return document_label(obj)
+
+
+def no_node_yet(field: forms.Field) -> None:
+    """A document picker before the node is known: no list, a hint instead."""
+    field.queryset = EvidenceDocument.objects.none()  # type: ignore[attr-defined]
+    field.disabled = True
+    field.help_text = NO_NODE_HINT
+
+
+def count_messages(label: Any, minimum: int) -> dict[str, Any]:
+    """Errors of a whole-number input that name it ("Số người tham dự không được âm.")."""
+    low = (
+        format_lazy(_("{label} không được âm."), label=label)
+        if minimum == 0
+        else format_lazy(_("{label} phải từ {min} trở lên."), label=label, min=minimum)
+    )
+    return {
+        "min_value": low,
+        "max_value": format_lazy(_("{label} quá lớn."), label=label),
+        "invalid": format_lazy(_("{label} phải là số nguyên."), label=label),
+    }
 
 
 class DateInput(forms.DateInput):
@@ -67,7 +98,11 @@ class SessionForm(forms.Form):
         ),
     )
     headcount = forms.IntegerField(
-        label=_("Số người tham dự"), required=False, min_value=1, max_value=10_000_000
+        label=_("Số người tham dự"),
+        required=False,
+        min_value=1,
+        max_value=10_000_000,
+        error_messages=count_messages(_("Số người tham dự"), 1),
     )
     evidence = EvidenceChoiceField(
         label=_("Tài liệu minh chứng (ảnh, biên bản)"),
@@ -83,7 +118,10 @@ class SessionForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["node"].queryset = nodes  # type: ignore[attr-defined]
-        self.fields["evidence"].queryset = evidence  # type: ignore[attr-defined]
+        if evidence is None:
+            no_node_yet(self.fields["evidence"])
+        else:
+            self.fields["evidence"].queryset = evidence  # type: ignore[attr-defined]
         self.fields["held_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         if fixed_node:
             # The node of a recorded session does not change (its list's people belong to it).
@@ -182,8 +220,12 @@ class FestivalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["node"].queryset = nodes  # type: ignore[attr-defined]
         self.fields["host"].queryset = hosts  # type: ignore[attr-defined]
-        self.fields["plan_document"].queryset = documents  # type: ignore[attr-defined]
-        self.fields["photos"].queryset = photos  # type: ignore[attr-defined]
+        if documents is None:
+            no_node_yet(self.fields["plan_document"])
+            no_node_yet(self.fields["photos"])
+        else:
+            self.fields["plan_document"].queryset = documents  # type: ignore[attr-defined]
+            self.fields["photos"].queryset = photos  # type: ignore[attr-defined]
         if fixed_node:
             del self.fields["node"]
             del self.fields["year"]
@@ -196,12 +238,28 @@ class FestivalHeldForm(forms.Form):
     """planned → held: when it was held and how many took part."""
 
     held_on = forms.DateField(label=_("Ngày tổ chức"), widget=DateInput())
-    attendance = forms.IntegerField(label=_("Số người tham dự"), min_value=1, max_value=10_000_000)
+    attendance = forms.IntegerField(
+        label=_("Số người tham dự"),
+        min_value=1,
+        max_value=10_000_000,
+        error_messages=count_messages(_("Số người tham dự"), 1),
+    )
     place = forms.CharField(label=_("Địa điểm"), max_length=300, required=False)
     activities = forms.CharField(
         label=_("Các hoạt động đã tổ chức"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The festival day (19/8) is a calendar-year event: its day lies in the festival's own year.
+        held_on = self.fields["held_on"]
+        held_on.label = _("Ngày tổ chức (trong năm %(year)s)") % {"year": year}
+        held_on.help_text = _(
+            "Ngày hội năm %(year)s: chọn một ngày từ 01/01/%(year)s đến 31/12/%(year)s."
+        ) % {"year": year}
+        last = min(dt.date(year, 12, 31), timezone.localdate())
+        held_on.widget.attrs.update(min=dt.date(year, 1, 1).isoformat(), max=last.isoformat())
 
 
 class FestivalFilterForm(forms.Form):

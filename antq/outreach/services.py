@@ -459,7 +459,9 @@ def _clean_festival(node: OrgNode, year: int, data: Mapping[str, Any], *, status
         if day is not None and not isinstance(day, dt.date):
             errors[name] = [_("Ngày không hợp lệ.")]
         elif isinstance(day, dt.date) and day.year != year:
-            errors[name] = [_("Ngày phải thuộc năm %(year)s.") % {"year": year}]
+            errors[name] = [
+                _("Ngày hội năm %(year)s: ngày phải từ 01/01/%(year)s đến 31/12/%(year)s.") % {"year": year}
+            ]
         elif name == "held_on" and isinstance(day, dt.date) and day > today:
             errors[name] = [_("Ngày tổ chức không được sau ngày hôm nay.")]
         out[name] = day

@@ -136,6 +136,31 @@ def session_list(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
+def _chosen_node(request: AuthedHttpRequest, nodes: QuerySet[OrgNode]) -> OrgNode | None:
+    """The node a new record is for: `?node=` (or the posted node) among `nodes`, or the only one."""
+    chosen = _int(request.POST.get("node")) if request.method == "POST" else None
+    if chosen is None:
+        chosen = _int(request.GET.get("node"))
+    node = nodes.filter(pk=chosen).first() if chosen is not None else None
+    if node is None and nodes.count() == 1:
+        node = nodes.first()
+    return node
+
+
+def _picker_context(nodes: QuerySet[OrgNode], node: OrgNode | None) -> dict[str, Any]:
+    """The "choose the unit first" step: the nodes to choose among while none is chosen (the
+    documents offered are the chosen node's), and whether the choice may be changed."""
+    return {
+        "pick_nodes": nodes if node is None else None,
+        "chosen_node": node,
+        "can_change_node": node is not None and nodes.count() > 1,
+    }
+
+
+def _node_documents(node: OrgNode) -> QuerySet[EvidenceDocument]:
+    return EvidenceDocument.objects.filter(node=node, is_active=True).order_by("-issue_date", "-id")
+
+
 @login_required
 def session_create(request: AuthedHttpRequest) -> HttpResponse:
     scope = scope_of(request)
@@ -143,17 +168,14 @@ def session_create(request: AuthedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     nodes = recordable_nodes(scope, current_node(request))
     initial: dict[str, Any] = {"held_on": timezone.localdate(), "kind": SessionKind.PROPAGANDA}
-    chosen = _int(request.GET.get("node"))
-    if chosen is not None and nodes.filter(pk=chosen).exists():
-        initial["node"] = chosen
-    elif nodes.count() == 1:
-        initial["node"] = nodes.first()
+    node = _chosen_node(request, nodes)
+    if node is not None:
+        initial["node"] = node.pk
     form = SessionForm(
         request.POST or None,
-        nodes=nodes,
-        evidence=EvidenceDocument.objects.filter(node__in=nodes.values("pk"), is_active=True).order_by(
-            "-issue_date", "-id"
-        ),
+        # Once a node is chosen the form records for it (its documents are the ones offered).
+        nodes=nodes.filter(pk=node.pk) if node is not None else nodes,
+        evidence=_node_documents(node) if node is not None else None,
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
@@ -168,7 +190,22 @@ def session_create(request: AuthedHttpRequest) -> HttpResponse:
             if session.is_list:
                 return redirect("outreach:import", session.pk)
             return redirect("outreach:detail", session.pk)
-    return render(request, "outreach/session_form.html", {"form": form, "active_menu": MENU})
+    return render(
+        request,
+        "outreach/session_form.html",
+        {"form": form, **_picker_context(nodes, node), "active_menu": MENU},
+    )
+
+
+def reach_year_of(node: OrgNode, day: dt.date) -> int:
+    """The evaluation year whose window holds `day` (a session of 20/11/2026 counts in 2027 when
+    the window starts on 16/11), or the calendar year when no TT 124 version is stored."""
+    from antq.incidents.selectors import evaluation_year
+
+    try:
+        return evaluation_year(node=node, on=day)
+    except DomainError:
+        return day.year
 
 
 @login_required
@@ -187,6 +224,7 @@ def session_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "more": len(rows) > ATTENDANCE_SHOWN,
             "count": count,
             "can_record": can_record and not session.is_withdrawn,
+            "reach_year": reach_year_of(session.node, session.held_on),
             "withdraw_form": WithdrawForm(initial={"version": session.version}) if can_record else None,
             "active_menu": MENU,
         },
@@ -231,12 +269,15 @@ def session_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def session_withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """Rút buổi tuyên truyền: kept with its reason, counted nowhere."""
+    """Rút buổi tuyên truyền (tập huấn): kept with its reason, counted nowhere."""
     scope = scope_of(request)
     session = session_for(scope, pk, Action.ACTIVITY_RECORD)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Vui lòng nêu lý do rút buổi tuyên truyền."))
+        if session.kind == SessionKind.TRAINING:
+            messages.error(request, _("Vui lòng nêu lý do rút buổi tập huấn."))
+        else:
+            messages.error(request, _("Vui lòng nêu lý do rút buổi tuyên truyền."))
         return redirect("outreach:detail", session.pk)
     try:
         services.session_withdraw(
@@ -489,20 +530,31 @@ def _host_choices(scope: Scope, nodes: QuerySet[OrgNode]) -> QuerySet[OrgNode]:
 
 
 def _festival_form(
-    request: AuthedHttpRequest, scope: Scope, *, festival: FestivalDay | None, initial: dict[str, Any]
+    request: AuthedHttpRequest,
+    scope: Scope,
+    *,
+    festival: FestivalDay | None,
+    initial: dict[str, Any],
+    nodes: QuerySet[OrgNode] | None = None,
 ) -> FestivalForm:
+    """The festival form: on creation `nodes` are the node choices (one once a node is chosen;
+    documents and photos are offered only then, from that node's dossier)."""
+    documents: QuerySet[EvidenceDocument] | None
     if festival is None:
-        nodes = recordable_nodes(scope, current_node(request))
-        documents = EvidenceDocument.objects.filter(node__in=nodes.values("pk"), is_active=True)
+        nodes = nodes if nodes is not None else OrgNode.objects.none()
+        node = nodes.first() if len(nodes) == 1 else None
+        documents = _node_documents(node) if node is not None else None
     else:
         nodes = OrgNode.objects.filter(pk=festival.node_id)
-        documents = EvidenceDocument.objects.filter(node=festival.node, year=festival.year, is_active=True)
+        documents = EvidenceDocument.objects.filter(
+            node=festival.node, year=festival.year, is_active=True
+        ).order_by("-issue_date", "-id")
     return FestivalForm(
         request.POST or None,
         nodes=nodes,
         hosts=_host_choices(scope, nodes),
-        documents=documents.select_related("node").order_by("-issue_date", "-id"),
-        photos=documents.filter(content_type__startswith="image/").order_by("-issue_date", "-id"),
+        documents=documents,
+        photos=documents.filter(content_type__startswith="image/") if documents is not None else None,
         fixed_node=festival is not None,
         initial=initial,
     )
@@ -515,10 +567,17 @@ def festival_create(request: AuthedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     year = timezone.localdate().year
     initial: dict[str, Any] = {"year": year, "planned_on": targets().festival_date(year)}
-    chosen = _int(request.GET.get("node"))
-    if chosen is not None:
-        initial["node"] = chosen
-    form = _festival_form(request, scope, festival=None, initial=initial)
+    nodes = recordable_nodes(scope, current_node(request))
+    node = _chosen_node(request, nodes)
+    if node is not None:
+        initial["node"] = node.pk
+    form = _festival_form(
+        request,
+        scope,
+        festival=None,
+        initial=initial,
+        nodes=nodes.filter(pk=node.pk) if node is not None else nodes,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             festival = services.festival_create(
@@ -534,7 +593,11 @@ def festival_create(request: AuthedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Đã ghi kế hoạch Ngày hội toàn dân bảo vệ ANTQ."))
             return redirect("outreach:festival_detail", festival.pk)
-    return render(request, "outreach/festival_form.html", {"form": form, "active_menu": MENU})
+    return render(
+        request,
+        "outreach/festival_form.html",
+        {"form": form, **_picker_context(nodes, node), "active_menu": MENU},
+    )
 
 
 @login_required
@@ -599,7 +662,7 @@ def festival_held(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "activities": festival.activities,
         "version": festival.version,
     }
-    form = FestivalHeldForm(request.POST or None, initial=initial)
+    form = FestivalHeldForm(request.POST or None, initial=initial, year=festival.year)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:

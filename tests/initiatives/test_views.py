@@ -185,3 +185,31 @@ def test_catalogue_admin_adds_and_deactivates_a_type(client, admin):
         AuditEvent.objects.filter(object_type="initiatives.initiativetype", object_id=str(new.pk)).count()
         == 2
     )
+
+
+def test_the_founding_decision_is_picked_among_the_chosen_nodes_documents(client, tree, commune_police):
+    from tests.outreach.conftest import evidence
+
+    mine = evidence(tree.unit, commune_police, title="Quyết định thành lập tổ camera")
+    evidence(tree.school, commune_police, title="Biên bản của trường")
+    client.force_login(commune_police)
+    body = client.get(reverse("initiatives:create")).content.decode()
+    assert "Chọn đơn vị trước để chọn tài liệu" in body
+    assert "Quyết định thành lập tổ camera" not in body
+    response = client.get(reverse("initiatives:create"), {"node": tree.unit.pk})
+    assert list(response.context["form"].fields["founding_decision"].queryset) == [mine]
+    body = response.content.decode()
+    assert "Biên bản · 10/03/2025 · Quyết định thành lập tổ camera" in body
+    assert "Biên bản của trường" not in body
+
+
+def test_a_negative_indicator_is_named_not_generic(client, tree, commune_police, create):
+    initiative = create(tree.unit)
+    client.force_login(commune_police)
+    response = client.post(
+        reverse("initiatives:activity_add", args=[initiative.pk]),
+        {"occurred_on": "2025-06-01", "content": "x", "ind_cameras_online": "-1"},
+    )
+    body = response.content.decode()
+    assert "Số camera đang hoạt động không được âm." in body
+    assert "Đảm bảo giá trị" not in body

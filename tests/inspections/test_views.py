@@ -233,3 +233,47 @@ def test_a_target_page_for_a_commune_is_not_found(client: Client, tree: Tree, pr
     client.force_login(province_officer)
     assert client.get(reverse("inspections:target", args=[tree.commune.pk, 2025])).status_code == 404
     assert client.get(reverse("inspections:target", args=[tree.province.pk, 1900])).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["commune_police", "commune_leader"])
+def test_commune_users_get_no_link_to_the_province_target(
+    client: Client, tree: Tree, request: Any, persona: str
+) -> None:
+    client.force_login(request.getfixturevalue(persona))
+    body = client.get(reverse("inspections:list")).content.decode()
+    assert "Chỉ tiêu kiểm tra năm" not in body
+    assert f"/inspections/targets/{tree.province.pk}/" not in body
+
+
+def test_the_province_officer_keeps_the_target_link(
+    client: Client, tree: Tree, province_officer: User
+) -> None:
+    client.force_login(province_officer)
+    body = client.get(reverse("inspections:list")).content.decode()
+    assert "Chỉ tiêu kiểm tra năm" in body
+
+
+def test_closing_without_a_note_names_the_field_and_returns_to_the_finding(
+    client: Client, tree: Tree, plan: PlanFn, commune_police: User
+) -> None:
+    inspection = start(plan(tree.unit), commune_police)
+    finding = add_finding(inspection, commune_police)
+    inspection = conclude(inspection, commune_police)
+    client.force_login(commune_police)
+    detail = client.get(reverse("inspections:detail", args=[inspection.pk])).content.decode()
+    assert f"{reverse('inspections:finding_close', args=[finding.pk])}#finding-{finding.pk}" in detail
+    missing = client.post(reverse("inspections:finding_close", args=[finding.pk]), {"note": "", "version": 1})
+    body = missing.content.decode()
+    assert missing.status_code == 400
+    assert "Kết quả khắc phục là bắt buộc để đóng kiến nghị." in body
+    assert "Trường này là bắt buộc." not in body
+
+
+def test_a_negative_target_names_the_field(client: Client, tree: Tree, province_officer: User) -> None:
+    client.force_login(province_officer)
+    response = client.post(
+        reverse("inspections:target_set", args=[tree.province.pk, 2025]), {"count": -1, "basis": "KH"}
+    )
+    body = response.content.decode()
+    assert "Số cuộc kiểm tra theo chỉ tiêu không được âm." in body
+    assert "Đảm bảo giá trị" not in body

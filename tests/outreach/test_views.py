@@ -378,3 +378,109 @@ def test_the_preview_shows_a_person_matched_by_name_and_birth_year(client, tree,
     body = response.content.decode()
     assert response.context["preview"].new_people == 0
     assert "Dòng 2: “Hồ Thị Mai” (001070000123) trùng với người đã ghi" in body
+
+
+# --- Tester's findings: document picker, reach year, wording ---------------------------------
+
+
+def test_the_session_form_offers_only_the_chosen_nodes_documents(client, tree, commune_police):
+    from tests.outreach.conftest import evidence
+
+    mine = evidence(tree.unit, commune_police, title="Biên bản buổi tuyên truyền tổ 1")
+    evidence(tree.school, commune_police, title="Biên bản của trường")
+    client.force_login(commune_police)
+    response = client.get(reverse("outreach:create"))
+    body = response.content.decode()
+    assert "Chọn đơn vị trước để chọn tài liệu" in body
+    assert "Biên bản buổi tuyên truyền tổ 1" not in body
+    assert "Biên bản của trường" not in body
+    response = client.get(reverse("outreach:create"), {"node": tree.unit.pk})
+    assert list(response.context["form"].fields["evidence"].queryset) == [mine]
+    body = response.content.decode()
+    assert "Biên bản · 10/03/2025 · Biên bản buổi tuyên truyền tổ 1" in body
+    assert "Biên bản của trường" not in body
+
+
+def test_the_festival_form_offers_only_the_chosen_nodes_documents(client, tree, commune_police):
+    from tests.outreach.conftest import evidence
+
+    mine = evidence(tree.unit, commune_police, title="Kế hoạch Ngày hội tổ 1")
+    evidence(tree.school, commune_police, title="Kế hoạch của trường")
+    client.force_login(commune_police)
+    body = client.get(reverse("outreach:festival_create")).content.decode()
+    assert "Chọn đơn vị trước để chọn tài liệu" in body
+    assert "Kế hoạch Ngày hội tổ 1" not in body
+    response = client.get(reverse("outreach:festival_create"), {"node": tree.unit.pk})
+    assert list(response.context["form"].fields["plan_document"].queryset) == [mine]
+    assert "Kế hoạch của trường" not in response.content.decode()
+
+
+def test_a_session_links_to_the_year_whose_window_holds_it(client, tree, commune_police, make_session):
+    from antq.criteria import loader
+
+    loader.apply(loader.read_files())
+    # A school's window runs 16/11 – 15/11: 20/11/2025 counts in 2026.
+    session = make_session(tree.school, by=commune_police, held_on=dt.date(2025, 11, 20))
+    client.force_login(commune_police)
+    body = client.get(reverse("outreach:detail", args=[session.pk])).content.decode()
+    assert reverse("outreach:reach", args=[tree.school.pk, 2026]) in body
+    assert "Tỷ lệ tham gia năm 2026" in body
+    reach = client.get(reverse("outreach:reach", args=[tree.school.pk, 2026])).content.decode()
+    assert "Kỳ đánh giá năm 2026: từ 16/11/2025 đến 15/11/2026." in reach
+
+
+def test_a_session_links_to_its_calendar_year_without_tt124(client, tree, unit_officer, make_session):
+    session = make_session(held_on=dt.date(2025, 11, 20))
+    client.force_login(unit_officer)
+    body = client.get(reverse("outreach:detail", args=[session.pk])).content.decode()
+    assert reverse("outreach:reach", args=[tree.unit.pk, 2025]) in body
+
+
+def test_withdrawing_a_training_session_says_training(client, tree, unit_officer, make_session):
+    session = make_session(kind=SessionKind.TRAINING, attendance_mode=AttendanceMode.HEADCOUNT, headcount=5)
+    client.force_login(unit_officer)
+    body = client.get(reverse("outreach:detail", args=[session.pk])).content.decode()
+    assert "Rút buổi tập huấn" in body
+    assert "Rút buổi tuyên truyền" not in body
+
+
+def test_the_reach_page_says_the_missing_festival_once(client, tree, unit_officer):
+    client.force_login(unit_officer)
+    body = client.get(reverse("outreach:reach", args=[tree.unit.pk, 2025])).content.decode()
+    assert body.count("Chưa ghi nhận Ngày hội") == 1
+    assert "Chưa có Chưa ghi nhận" not in body
+    assert "Kỳ đánh giá năm 2025: từ 01/01/2025 đến 31/12/2025." in body
+
+
+def test_a_zero_headcount_is_named(client, tree, unit_officer):
+    client.force_login(unit_officer)
+    response = client.post(
+        reverse("outreach:create"),
+        {
+            "node": tree.unit.pk,
+            "kind": "propaganda",
+            "held_on": "2025-03-10",
+            "topic": "x",
+            "audiences": ["residents"],
+            "place": "x",
+            "attendance_mode": "headcount",
+            "headcount": "-3",
+        },
+    )
+    body = response.content.decode()
+    assert "Số người tham dự phải từ 1 trở lên." in body
+    assert "Đảm bảo giá trị" not in body
+
+
+def test_the_festival_held_form_states_the_festival_year(client, tree, unit_officer):
+    scope = Scope.for_user(unit_officer)
+    festival = services.festival_create(
+        by=unit_officer, scope=scope, node=tree.unit, year=2025, data={"participation": "hosted"}
+    )
+    client.force_login(unit_officer)
+    url = reverse("outreach:festival_held", args=[festival.pk])
+    body = client.get(url).content.decode()
+    assert "Ngày tổ chức (trong năm 2025)" in body
+    assert 'min="2025-01-01"' in body
+    response = client.post(url, {"held_on": "2024-11-22", "attendance": 50, "version": festival.version})
+    assert "Ngày hội năm 2025: ngày phải từ 01/01/2025 đến 31/12/2025." in response.content.decode()

@@ -78,14 +78,14 @@ def _text(data: dict[str, Any], name: str, errors: Errors, *, limit: int, requir
     return value
 
 
-def _day(data: dict[str, Any], name: str, errors: Errors, *, required: str) -> dt.date | None:
-    """A date that is given and not in the future."""
+def _day(data: dict[str, Any], name: str, errors: Errors, *, label: str, required: str) -> dt.date | None:
+    """A date that is given and not in the future; `label` names the field in the message."""
     value = data.get(name)
     if not isinstance(value, dt.date):
         errors[name] = [required]
         return None
     if value > timezone.localdate():
-        errors[name] = [_("Ngày không được sau ngày hôm nay.")]
+        errors[name] = [_("%(label)s không được sau ngày hôm nay.") % {"label": label}]
         return None
     return value
 
@@ -131,7 +131,7 @@ def _clean_agreement(node: OrgNode, data: dict[str, Any]) -> dict[str, Any]:
     )
     lines = [line.strip() for line in str(data.get("other_parties") or "").splitlines()]
     out["other_parties"] = "\n".join(line for line in lines if line)
-    signed = _day(data, "signed_on", errors, required=_("Vui lòng nhập ngày ký."))
+    signed = _day(data, "signed_on", errors, label=_("Ngày ký"), required=_("Vui lòng nhập ngày ký."))
     out["signed_on"] = signed
     start = data.get("term_start") or signed
     end = data.get("term_end") or None
@@ -275,7 +275,9 @@ def execution_add(
     agreement = _lock(agreement, None)
     _check_scope(scope, agreement.node)
     errors: Errors = {}
-    day = _day(data, "occurred_on", errors, required=_("Vui lòng nhập ngày thực hiện."))
+    day = _day(
+        data, "occurred_on", errors, label=_("Ngày thực hiện"), required=_("Vui lòng nhập ngày thực hiện.")
+    )
     content = _text(data, "content", errors, limit=0, required=_("Vui lòng nhập nội dung thực hiện."))
     result = _text(data, "result", errors, limit=0)
     if day is not None and not agreement.in_force_on(day):
@@ -308,7 +310,7 @@ def meeting_add(
     agreement = _lock(agreement, None)
     _check_scope(scope, agreement.node)
     errors: Errors = {}
-    day = _day(data, "held_on", errors, required=_("Vui lòng nhập ngày họp."))
+    day = _day(data, "held_on", errors, label=_("Ngày họp"), required=_("Vui lòng nhập ngày họp."))
     kind = data.get("kind")
     if kind not in MeetingKind.values:
         errors["kind"] = [_("Vui lòng chọn hình thức (định kỳ, sơ kết hoặc tổng kết).")]
@@ -346,7 +348,9 @@ def _clean_campaign(node: OrgNode, data: dict[str, Any]) -> dict[str, Any]:
         "organizer": _text(
             data, "organizer", errors, limit=255, required=_("Vui lòng nhập cơ quan phát động.")
         ),
-        "took_part_on": _day(data, "took_part_on", errors, required=_("Vui lòng nhập ngày tham gia.")),
+        "took_part_on": _day(
+            data, "took_part_on", errors, label=_("Ngày tham gia"), required=_("Vui lòng nhập ngày tham gia.")
+        ),
         "contribution": _text(data, "contribution", errors, limit=0),
         "document": _document(node, data.get("document"), "document", errors),
     }

@@ -69,10 +69,12 @@ def coordination_list(request: AuthedHttpRequest) -> HttpResponse:
     query = request.GET.copy()
     for key in ("page", "cpage"):
         query.pop(key, None)
+    # Offer the record buttons only where the forms would have a node to offer: an agency,
+    # enterprise, school or commune where the user may record (a residential-area officer has none).
     can_record = (
         scope.allows(Action.ACTIVITY_RECORD, node) and node.kind in services.COORDINATION_KINDS
         if node is not None
-        else scope.can_anywhere(Action.ACTIVITY_RECORD)
+        else recordable_nodes(scope, within).exists()
     )
     return render(
         request,
@@ -130,7 +132,10 @@ def agreement_create(request: AuthedHttpRequest) -> HttpResponse:
         except (DomainError, ValidationError) as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Đã ghi nhận %(name)s.") % {"name": str(agreement).lower()})
+            # "Kế hoạch phối hợp số 05/KH-PH" → "kế hoạch phối hợp số 05/KH-PH": only the first
+            # letter goes lower case, the number stays as typed.
+            name = str(agreement)
+            messages.success(request, _("Đã ghi nhận %(name)s.") % {"name": name[:1].lower() + name[1:]})
             return redirect("coordination:agreement_detail", agreement.pk)
     return render(
         request,

@@ -27,10 +27,25 @@ class NodeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.name} — {obj.parent.name}" if obj.parent_id else obj.name  # type: ignore[union-attr]
 
 
+class DocumentSelect(forms.Select):
+    """Each document option carries its unit (`data-node`) so the form can show only the chosen unit's."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if isinstance(instance, EvidenceDocument):
+            option["attrs"]["data-node"] = str(instance.node_id)
+        return option
+
+
 class DocumentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    widget = DocumentSelect
+    with_node = False
+
     def label_from_instance(self, obj: EvidenceDocument) -> str:  # type: ignore[override]
-        number = f"{obj.number_symbol} " if obj.number_symbol else ""
-        return f"{number}{obj.issue_date:%d/%m/%Y} — {obj.title}"
+        number = f"{obj.number_symbol}, " if obj.number_symbol else ""
+        label = f"{number}{obj.issue_date:%d/%m/%Y} — {obj.title}"
+        return f"{obj.node.name}: {label}" if self.with_node else label
 
 
 class TeamForm(forms.Form):
@@ -47,8 +62,24 @@ class TeamForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        node, document = data.get("node"), data.get("founding_document")
+        if node is not None and document is not None and document.node_id != node.pk:
+            self.add_error(
+                "founding_document",
+                _("Quyết định thành lập phải là tài liệu trong hồ sơ minh chứng của đơn vị đã chọn."),
+            )
+        return data
+
     def __init__(
-        self, *args: Any, nodes: Any = None, documents: Any = None, editing: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        nodes: Any = None,
+        documents: Any = None,
+        editing: bool = False,
+        label_units: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         if editing:
@@ -58,7 +89,10 @@ class TeamForm(forms.Form):
             self.fields["node"].queryset = nodes  # type: ignore[attr-defined]
             del self.fields["version"]
         if documents is not None:
-            self.fields["founding_document"].queryset = documents  # type: ignore[attr-defined]
+            field = self.fields["founding_document"]
+            field.queryset = documents  # type: ignore[attr-defined]
+            # Documents of several units on offer (no unit chosen yet): say whose each one is.
+            field.with_node = label_units  # type: ignore[attr-defined]
         self.fields["founded_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 

@@ -61,7 +61,11 @@ def team_members(team: SecurityTeam) -> QuerySet[TeamMember]:
 
 def team_rating_history(team: SecurityTeam) -> QuerySet[TeamRating]:
     """The team's rows in every round of its commune, newest year first."""
-    return TeamRating.objects.filter(team=team).select_related("round").order_by("-round__year")
+    return (
+        TeamRating.objects.filter(team=team)
+        .select_related("round", "round__commune")
+        .order_by("-round__year")
+    )
 
 
 def member_rating_history(team: SecurityTeam) -> QuerySet[MemberRating]:
@@ -81,6 +85,15 @@ def guard_ratings(team: SecurityTeam) -> QuerySet[GuardForceRating]:
 def evidence_choices(node: OrgNode) -> QuerySet[EvidenceDocument]:
     """Documents in force of the unit (any year) that a team or result may cite."""
     return EvidenceDocument.objects.filter(node=node, is_active=True).order_by("-issue_date", "id")
+
+
+def evidence_choices_of(nodes: QuerySet[OrgNode]) -> QuerySet[EvidenceDocument]:
+    """Documents in force of any of `nodes`, by unit then newest first."""
+    return (
+        EvidenceDocument.objects.filter(node__in=nodes.values("pk"), is_active=True)
+        .select_related("node")
+        .order_by("node__path", "-issue_date", "id")
+    )
 
 
 def round_list(*, scope: Scope, within: OrgNode | None = None) -> QuerySet[RatingRound]:

@@ -97,14 +97,21 @@ def team_create(request: AuthedHttpRequest) -> HttpResponse:
     nodes = team_nodes(scope, current_node(request))
     chosen = _int_or_none(request.POST.get("node") or request.GET.get("node"))
     node = nodes.filter(pk=chosen).first() if chosen is not None else None
+    if node is None:
+        only = list(nodes[:2])
+        node = only[0] if len(only) == 1 else None  # one unit only (a unit officer): it is fixed
     initial: dict[str, Any] = {"founded_on": timezone.localdate()}
     if node is not None:
         initial["node"] = node.pk
         initial["kind"] = (
             TeamKind.GRASSROOTS_TEAM if node.kind == NodeKind.RESIDENTIAL_AREA else TeamKind.GUARD_FORCE
         )
-    documents = selectors.evidence_choices(node) if node is not None else None
-    form = TeamForm(request.POST or None, nodes=nodes, documents=documents, initial=initial)
+    # The documents of the unit, or while none is chosen those of every unit offered (the page
+    # narrows the list to the unit picked).
+    documents = selectors.evidence_choices(node) if node is not None else selectors.evidence_choices_of(nodes)
+    form = TeamForm(
+        request.POST or None, nodes=nodes, documents=documents, label_units=node is None, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -133,7 +140,8 @@ def team_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         {
             "team": team,
             "members": list(selectors.team_members(team)),
-            "ratings": [(row, r.label(row.level)) for row in ratings],
+            # A round belongs to its commune: link to it only for whoever sees that commune.
+            "ratings": [(row, r.label(row.level), scope.sees(row.round.commune)) for row in ratings],
             "member_ratings": [(row, r.label(row.level)) for row in member_ratings],
             "guard_ratings": [(row, r.label(row.result)) for row in selectors.guard_ratings(team)],
             "can_record": can_record,
@@ -514,7 +522,15 @@ def _transition(request: AuthedHttpRequest, pk: int, action: str, verb: str) -> 
             )
             messages.success(request, _("Đã trả lại cho Công an xã."))
     except (DomainError, ValidationError) as exc:
-        if isinstance(exc, ValidationError):
+        if isinstance(exc, ValidationError) and verb == "submit":
+            # The broken rules are listed on the round page itself (by row, and the quota in the
+            # yellow box): say only that the submission was refused, not each rule a second time.
+            messages.error(
+                request,
+                _("Chưa trình được: bản xếp loại còn %(n)s lỗi, xem chi tiết bên dưới.")
+                % {"n": len(exc.messages)},
+            )
+        elif isinstance(exc, ValidationError):
             for message in exc.messages:
                 messages.error(request, message)
         else:

@@ -99,6 +99,7 @@ def _fill(plan: Plan, *, by: User, scope: Scope, year: int) -> None:
                 "deadline": dt.date(year, month, day),
                 "check_method": check,
             },
+            today=dt.date(year, 1, 1),
         )
 
 
@@ -158,6 +159,7 @@ def seed(province: OrgNode, communes: list[OrgNode], units: list[OrgNode], year:
                     "deadline": dt.date(year, 11, 30),
                     "check_method": late.check_method,
                 },
+                today=start,
             )
         services.plan_update(
             by=actor,

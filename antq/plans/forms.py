@@ -155,7 +155,11 @@ class TaskForm(FieldsOnly, forms.ModelForm):  # type: ignore[type-arg]
             "measures": forms.Textarea(attrs={"rows": 5}),
             "deadline": DateInput(),
         }
-        help_texts = {"deadline": _("Để trống nếu là nhiệm vụ thường xuyên.")}
+        help_texts = {
+            "deadline": _(
+                "Trong năm của kế hoạch và không trước ngày hôm nay. Để trống nếu là nhiệm vụ thường xuyên."
+            )
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -213,7 +213,26 @@ def _order(data: dict[str, Any], errors: dict[str, list[str]]) -> int | None:
     return order
 
 
-def _clean_task(data: dict[str, Any]) -> dict[str, Any]:
+def _check_deadline(
+    deadline: dt.date, *, year: int, today: dt.date, before: dt.date | None, errors: dict[str, list[str]]
+) -> None:
+    """The deadline rule of a task in a draft: within the plan's year (01/01 to 31/12), and not
+    before the day it is set — a deadline left unchanged (for instance one copied from the superior's
+    plan that has since passed) is kept as it is."""
+    if deadline.year != year:
+        errors["deadline"] = [
+            _("Thời hạn phải trong năm %(year)s của kế hoạch (từ 01/01/%(year)s đến 31/12/%(year)s).")
+            % {"year": year}
+        ]
+    elif deadline < today and deadline != before:
+        errors["deadline"] = [
+            _("Thời hạn không được trước ngày hôm nay (%(today)s).") % {"today": f"{today:%d/%m/%Y}"}
+        ]
+
+
+def _clean_task(
+    data: dict[str, Any], *, year: int, today: dt.date, before: dt.date | None = None
+) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     out: dict[str, Any] = {
         name: _text(data, name)
@@ -230,6 +249,8 @@ def _clean_task(data: dict[str, Any]) -> dict[str, Any]:
     deadline = data.get("deadline")
     if deadline is not None and not isinstance(deadline, dt.date):
         errors["deadline"] = [_("Thời hạn phải là một ngày (ngày/tháng/năm).")]
+    elif deadline is not None:
+        _check_deadline(deadline, year=year, today=today, before=before, errors=errors)
     out["deadline"] = deadline
     out["order"] = _order(data, errors)
     if errors:
@@ -389,7 +410,10 @@ def issue_problems(plan: Plan, values: dict[str, Any]) -> dict[str, list[str]]:
     if not values.get("number"):
         errors["number"] = [_("Vui lòng nhập số của kế hoạch.")]
     elif "/" in values["number"] or len(values["number"]) > 20:
-        errors["number"] = [_("Chỉ nhập số (ví dụ 45); ký hiệu nhập ở ô riêng.")]
+        errors["number"] = [
+            _("Chỉ nhập số (ví dụ 45), không kèm ký hiệu: ký hiệu “%(symbol)s” sửa ở trang Sửa kế hoạch.")
+            % {"symbol": plan.symbol}
+        ]
     issued_on = values.get("issued_on")
     if not isinstance(issued_on, dt.date):
         errors["issued_on"] = [_("Vui lòng nhập ngày ban hành.")]
@@ -521,13 +545,16 @@ def task_save(
     data: dict[str, Any],
     task: PlanTask | None = None,
     expected_version: int | None = None,
+    today: dt.date | None = None,
 ) -> PlanTask:
-    """Add a task to a draft, or change one (its deadline may be later than the superior's: the
-    plan then shows a warning)."""
+    """Add a task to a draft, or change one. Its deadline must fall within the plan's year and not
+    before `today` (default: the current date) unless left unchanged; it may be later than the
+    superior's: the plan then shows a warning."""
     _require(scope, plan.node)
     locked_plan = _locked_plan(plan, None)
     _draft_only(locked_plan)
-    values = _clean_task(data)
+    was_due = task.deadline if task is not None else None
+    values = _clean_task(data, year=locked_plan.year, today=today or timezone.localdate(), before=was_due)
     if task is None:
         values["order"] = values["order"] or _next_order(locked_plan.tasks)
         row = PlanTask.objects.create(plan=locked_plan, **values)

@@ -53,6 +53,7 @@ from antq.plans.forms import (
     TaskForm,
 )
 from antq.plans.models import Plan
+from antq.plans.rules import cascade_rules
 
 MENU = "movement"
 EXPANDABLE_KINDS = frozenset({NodeKind.NATION, NodeKind.PROVINCE, NodeKind.COMMUNE})
@@ -220,8 +221,40 @@ def plan_cascade(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 request,
                 _("Đã lập dự thảo kế hoạch thực hiện: chỉ tiêu và nhiệm vụ được sao từ kế hoạch cấp trên."),
             )
+            # A superior's deadline already past is copied as it is (no earlier date is possible):
+            # say so, so that the drafter sets a new one.
+            past = list(
+                plan.tasks.filter(deadline__lt=timezone.localdate())
+                .order_by("order")
+                .values_list("order", "deadline")
+            )
+            if past:
+                messages.warning(
+                    request,
+                    _("Thời hạn của kế hoạch cấp trên đã qua nên được sao nguyên, cần xem lại: %(tasks)s.")
+                    % {
+                        "tasks": "; ".join(
+                            _("nhiệm vụ %(order)s (%(date)s)") % {"order": order, "date": f"{day:%d/%m/%Y}"}
+                            for order, day in past
+                        )
+                    },
+                )
             return redirect("plans:detail", plan.pk)
-    return render(request, "plans/plan_cascade.html", {"form": form, "node": node, "active_menu": MENU})
+    return render(
+        request,
+        "plans/plan_cascade.html",
+        {"form": form, "node": node, "lead_times": _lead_times(), "active_menu": MENU},
+    )
+
+
+def _lead_times() -> str:
+    """ "xã, phường, đặc khu 10 ngày; khu dân cư 7 ngày; …": each level's lead time, from the rules."""
+    days = cascade_rules().lead_days
+    return "; ".join(
+        _("%(level)s %(days)s ngày") % {"level": str(NodeKind(kind).label).lower(), "days": n}
+        for kind, n in days.items()
+        if kind in NodeKind.values
+    )
 
 
 @login_required

@@ -73,7 +73,7 @@ def test_a_term_ending_before_it_starts_and_a_future_signature_are_refused(
     assert "term_end" in caught.value.message_dict
     with pytest.raises(ValidationError) as caught:
         make_agreement(enterprise_officer, enterprise, signed_on=dt.date(2999, 1, 1))
-    assert caught.value.message_dict["signed_on"] == ["Ngày không được sau ngày hôm nay."]
+    assert caught.value.message_dict["signed_on"] == ["Ngày ký không được sau ngày hôm nay."]
 
 
 def test_a_residential_area_keeps_no_coordination_record(tree, unit_officer: User) -> None:  # type: ignore[no-untyped-def]

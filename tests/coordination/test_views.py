@@ -246,3 +246,53 @@ def test_the_movement_hub_links_to_coordination(client, commune_police: User) ->
     client.force_login(commune_police)
     page = client.get(reverse("movement")).content.decode()
     assert reverse("coordination:list") in page
+
+
+def test_the_success_message_keeps_the_number_as_typed(
+    client,
+    enterprise: OrgNode,
+    enterprise_officer: User,  # type: ignore[no-untyped-def]
+) -> None:
+    client.force_login(enterprise_officer)
+    response = client.post(
+        reverse("coordination:agreement_create"),
+        {
+            "node": enterprise.pk,
+            "kind": "plan",
+            "number_symbol": "05/KH-PH",
+            "signed_on": "2025-02-10",
+            "police_party": "Công an phường Quy Nhơn",
+        },
+        follow=True,
+    )
+    assert "Đã ghi nhận kế hoạch phối hợp số 05/KH-PH." in response.content.decode()
+
+
+def test_a_residential_area_officer_is_not_offered_the_record_buttons(
+    client,
+    unit_officer: User,
+    enterprise_officer: User,  # type: ignore[no-untyped-def]
+) -> None:
+    create = reverse("coordination:agreement_create")
+    client.force_login(unit_officer)
+    page = client.get(reverse("coordination:list")).content.decode()
+    assert create not in page and reverse("coordination:campaign_create") not in page
+    client.force_login(enterprise_officer)
+    assert create in client.get(reverse("coordination:list")).content.decode()
+
+
+def test_a_future_execution_date_names_the_field(
+    client,
+    enterprise: OrgNode,
+    enterprise_officer: User,  # type: ignore[no-untyped-def]
+) -> None:
+    agreement = make_agreement(enterprise_officer, enterprise)
+    client.force_login(enterprise_officer)
+    from django.utils import timezone
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=2)
+    bad = client.post(
+        reverse("coordination:execution_add", args=[agreement.pk]),
+        {"execution-occurred_on": tomorrow.isoformat(), "execution-content": "Tuần tra"},
+    )
+    assert "Ngày thực hiện không được sau ngày hôm nay." in bad.content.decode()

@@ -196,3 +196,104 @@ def test_the_commune_leader_cannot_save_nor_submit_from_the_screen(
         client.post(reverse("forces:round_detail", args=[rnd.pk]), {"version": rnd.version}).status_code
         == 403
     )
+
+
+def _document(node, user, **overrides):
+    from antq.evidence.models import DocType, EvidenceDocument
+
+    data = {
+        "node": node,
+        "year": YEAR,
+        "doc_type": DocType.NOI_QUY,
+        "number_symbol": "07/QĐ-TDP",
+        "issue_date": dt.date(YEAR, 2, 10),
+        "title": "Quyết định thành lập tổ bảo vệ ANTT",
+        "file": "evidence/qd.pdf",
+        "original_name": "qd.pdf",
+        "content_type": "application/pdf",
+        "size": 1024,
+        "sha256": "0" * 64,
+        "uploaded_by": user,
+    }
+    data.update(overrides)
+    return EvidenceDocument.objects.create(**data)
+
+
+def test_the_round_link_shows_only_to_whoever_sees_the_commune(
+    client, tree, commune_police, unit_officer, make_team
+):
+    team = make_team(tree.unit)
+    rnd = services.round_open(
+        by=commune_police,
+        scope=Scope.for_user(commune_police),
+        commune=tree.commune,
+        year=YEAR,
+        evaluated_on=dt.date(YEAR, 11, 1),
+    )
+    link = reverse("forces:round_detail", args=[rnd.pk])
+    client.force_login(unit_officer)
+    page = client.get(reverse("forces:team_detail", args=[team.pk])).content.decode()
+    assert rnd.get_status_display() in page and link not in page
+    assert client.get(link).status_code == 404
+    client.force_login(commune_police)
+    assert link in client.get(reverse("forces:team_detail", args=[team.pk])).content.decode()
+
+
+def test_a_refused_submission_states_each_broken_rule_once(client, tree, commune_police, make_team):
+    team = make_team(tree.unit, "Tổ Mới", founded_on=dt.date(YEAR, 3, 1))
+    scope = Scope.for_user(commune_police)
+    rnd = services.round_open(
+        by=commune_police, scope=scope, commune=tree.commune, year=YEAR, evaluated_on=dt.date(YEAR, 10, 10)
+    )
+    row = TeamRating.objects.get(round=rnd, team=team)
+    rnd = services.round_save(
+        by=commune_police,
+        scope=scope,
+        round=rnd,
+        teams={row.pk: {"level": "good"}},
+        expected_version=rnd.version,
+    )
+    client.force_login(commune_police)
+    body = client.post(
+        reverse("forces:round_submit", args=[rnd.pk]), {"version": rnd.version}, follow=True
+    ).content.decode()
+    assert body.count("Tổ Tổ Mới mới hoạt động 7 tháng") == 1
+    assert "Chưa trình được: bản xếp loại còn" in body
+
+
+def test_the_team_form_offers_the_units_documents_from_the_start(
+    client, tree, commune_police, unit_officer, agency
+):
+    _document(tree.unit, commune_police)
+    _document(agency, commune_police, number_symbol="09/QĐ-CQ", title="Quyết định của Sở")
+    _document(tree.sibling_unit, commune_police, number_symbol="99/QĐ", title="Tài liệu xã khác")
+    client.force_login(unit_officer)
+    page = client.get(reverse("forces:team_create")).content.decode()
+    assert "07/QĐ-TDP, 10/02/2025 — Quyết định thành lập tổ bảo vệ ANTT" in page
+    assert "Quyết định của Sở" not in page and "Tài liệu xã khác" not in page
+    client.force_login(commune_police)
+    page = client.get(reverse("forces:team_create")).content.decode()
+    assert "Quyết định thành lập tổ bảo vệ ANTT" in page and "Quyết định của Sở" in page
+    assert f'data-node="{agency.pk}"' in page and "Tài liệu xã khác" not in page
+    page = client.get(reverse("forces:team_create") + f"?node={tree.unit.pk}").content.decode()
+    assert "Quyết định thành lập tổ bảo vệ ANTT" in page and "Quyết định của Sở" not in page
+
+
+def test_the_team_form_refuses_another_units_document(client, tree, commune_police, agency):
+    doc = _document(agency, commune_police)
+    client.force_login(commune_police)
+    response = client.post(
+        reverse("forces:team_create"),
+        {
+            "node": tree.unit.pk,
+            "kind": "grassroots_team",
+            "name": "Tổ Hòa Bình",
+            "founded_on": "2024-02-01",
+            "founding_document": doc.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert 'id="id_founding_document_error"' in response.content.decode() or "errorlist" in (
+        response.content.decode()
+    )
+    assert not SecurityTeam.objects.filter(name="Tổ Hòa Bình").exists()

@@ -344,3 +344,47 @@ def test_number_is_unique_per_level_and_year(tree, province_plan, province_offic
     assert "number" in excinfo.value.message_dict
     assert Plan.objects.get(pk=other.pk).status == PlanStatus.DRAFT
     assert PlanTask.objects.filter(plan=other).count() == 1
+
+
+def _task_data(deadline):  # type: ignore[no-untyped-def]
+    return {
+        "content": "Tổ chức Ngày hội",
+        "measures": "",
+        "lead_unit": "Công an tỉnh",
+        "deadline": deadline,
+        "check_method": "",
+    }
+
+
+def test_a_task_deadline_must_fall_in_the_plans_year_and_not_before_today(tree, province_officer):
+    plan = make_plan(province_officer, tree.province)
+    scope = Scope.for_user(province_officer)
+    with pytest.raises(ValidationError) as caught:
+        services.task_save(
+            by=province_officer, scope=scope, plan=plan, data=_task_data(dt.date(YEAR - 1, 1, 1))
+        )
+    assert caught.value.message_dict["deadline"] == [
+        f"Thời hạn phải trong năm {YEAR} của kế hoạch (từ 01/01/{YEAR} đến 31/12/{YEAR})."
+    ]
+    with pytest.raises(ValidationError) as caught:
+        services.task_save(
+            by=province_officer,
+            scope=scope,
+            plan=plan,
+            data=_task_data(day(2, 1)),
+            today=day(3, 1),
+        )
+    assert caught.value.message_dict["deadline"] == [
+        f"Thời hạn không được trước ngày hôm nay (01/03/{YEAR})."
+    ]
+    task = services.task_save(by=province_officer, scope=scope, plan=plan, data=_task_data(day(2, 1)))
+    # Once passed, an unchanged deadline does not block editing the rest of the task.
+    edited = services.task_save(
+        by=province_officer,
+        scope=scope,
+        plan=plan,
+        task=task,
+        data={**_task_data(day(2, 1)), "content": "Tổ chức Ngày hội toàn dân"},
+        today=day(3, 1),
+    )
+    assert edited.content == "Tổ chức Ngày hội toàn dân" and edited.deadline == day(2, 1)

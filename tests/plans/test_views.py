@@ -291,3 +291,62 @@ def test_the_commune_police_are_offered_their_commune_only(client, tree, commune
     response = client.get(reverse("plans:create"))
     assert _options(response) == {tree.commune.pk}
     assert 'id="plan-node-expand"' not in response.content.decode()
+
+
+def test_the_cascade_page_states_the_lead_times_in_words(client, tree, commune_police):
+    client.force_login(commune_police)
+    page = client.get(reverse("plans:cascade", args=[tree.commune.pk])).content.decode()
+    assert "cascade.yaml" not in page
+    assert "xã, phường, đặc khu 10 ngày" in page and "khu dân cư 7 ngày" in page
+
+
+def test_a_past_superior_deadline_is_copied_with_a_warning(client, tree, province_officer, commune_police):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from antq.accounts.scope import Scope
+    from antq.plans import services
+    from tests.plans.conftest import issue, make_plan
+
+    today = timezone.localdate()
+    past = dt.date(today.year, 1, 1)
+    if past == today:
+        return
+    plan = make_plan(province_officer, tree.province, year=today.year)
+    services.task_save(
+        by=province_officer,
+        scope=Scope.for_user(province_officer),
+        plan=plan,
+        data={"content": "Quán triệt", "lead_unit": "Công an tỉnh", "deadline": past},
+        today=past,
+    )
+    parent = issue(province_officer, plan)
+    client.force_login(commune_police)
+    response = client.post(
+        reverse("plans:cascade", args=[tree.commune.pk]), {"parent": parent.pk}, follow=True
+    )
+    body = response.content.decode()
+    assert "Thời hạn của kế hoạch cấp trên đã qua nên được sao nguyên" in body
+    assert f"nhiệm vụ 1 ({past:%d/%m/%Y})" in body
+
+
+def test_the_issue_form_points_to_the_edit_page_for_the_symbol(client, province_officer, tree):
+    from tests.plans.conftest import add_task, day, make_plan
+
+    plan = make_plan(province_officer, tree.province)
+    add_task(province_officer, plan, "Quán triệt", day(3, 31))
+    client.force_login(province_officer)
+    response = client.post(
+        reverse("plans:issue", args=[plan.pk]),
+        {
+            "version": plan.version,
+            "number": "45/KH-UBND",
+            "issued_on": "2020-01-01",
+            "signer_title": "CHỦ TỊCH",
+            "signer_name": "Phạm Anh Tuấn",
+        },
+    )
+    body = response.content.decode()
+    assert "ký hiệu “KH-UBND” sửa ở trang Sửa kế hoạch" in body
+    assert reverse("plans:edit", args=[plan.pk]) in body

@@ -35,19 +35,12 @@ from antq.coordination.models import AGREEMENT_FIELDS, CAMPAIGN_FIELDS, Coordina
 from antq.coordination.rules import rules
 from antq.core.errors import DomainError
 from antq.core.forms import add_service_errors
-from antq.core.http import AuthedHttpRequest
+from antq.core.http import AuthedHttpRequest, int_or_none
 from antq.org.access import node_for
 from antq.org.models import OrgNode
 
 MENU = "movement"
 PAGE_SIZE = 50
-
-
-def _int_or_none(raw: str | None) -> int | None:
-    try:
-        return int(raw or "")
-    except ValueError:
-        return None
 
 
 @login_required
@@ -95,7 +88,7 @@ def coordination_list(request: AuthedHttpRequest) -> HttpResponse:
 
 def _chosen(request: AuthedHttpRequest, nodes: Any) -> tuple[Any, OrgNode | None]:
     """The node named by ?node= (or the only one possible): the form is then for that node only."""
-    chosen = _int_or_none(request.GET.get("node"))
+    chosen = int_or_none(request.GET.get("node"))
     fixed = nodes.filter(pk=chosen).first() if chosen is not None else None
     if fixed is None and chosen is None and nodes.count() == 1:
         fixed = nodes.first()

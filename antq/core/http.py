@@ -8,3 +8,12 @@ from django.http import HttpRequest
 
 class AuthedHttpRequest(HttpRequest):
     user: User  # type: ignore[assignment]
+
+
+def int_or_none(raw: object) -> int | None:
+    """A whole number from the query string or a form, or None. Not `str.isdigit()`: "²" passes it
+    and then `int()` raises."""
+    try:
+        return int(raw or "")  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None

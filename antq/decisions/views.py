@@ -24,7 +24,7 @@ from antq.accounts.scope import Scope, scope_of
 from antq.audit.selectors import object_history
 from antq.core.errors import ConcurrentEditError, DomainError
 from antq.core.forms import VersionedReasonForm, add_service_errors
-from antq.core.http import AuthedHttpRequest
+from antq.core.http import AuthedHttpRequest, int_or_none
 from antq.cycles.access import visible_cycles
 from antq.cycles.models import Cycle
 from antq.decisions import authority, files, selectors, services
@@ -53,15 +53,6 @@ from antq.org.models import OrgNode
 
 PAGE_SIZE = 50
 MENU = "decisions"
-
-
-def _int_or_none(raw: str | None) -> int | None:
-    """A whole number from the query string or the form, or None. Not `str.isdigit()`: "²" passes
-    it and then `int()` raises."""
-    try:
-        return int(raw or "")
-    except ValueError:
-        return None
 
 
 def _cycle_label(cycle: Cycle) -> str:
@@ -128,7 +119,7 @@ def _issuer_choices(request: AuthedHttpRequest, scope: Scope) -> list[OrgNode]:
     found += [n for n in allowed.filter(pk__in=scope.root_nodes()) if n not in found]
     if not found:
         found = list(allowed.filter(kind=NodeKind.PROVINCE)[:100])
-    chosen = _int_or_none(request.GET.get("issuer"))
+    chosen = int_or_none(request.GET.get("issuer"))
     if chosen is not None and all(n.pk != chosen for n in found):
         extra = allowed.filter(pk=chosen).first()
         if extra is not None:
@@ -175,7 +166,7 @@ def decision_create(request: AuthedHttpRequest) -> HttpResponse:
     refusals: list[services.Refusal] = []
     ticked: set[int] = set()
     if request.method == "POST" and cycle is not None and form.is_valid():
-        ticked = {pk for v in request.POST.getlist("units") if (pk := _int_or_none(v)) is not None}
+        ticked = {pk for v in request.POST.getlist("units") if (pk := int_or_none(v)) is not None}
         try:
             decision = services.decision_draft_create(
                 by=request.user,
@@ -474,7 +465,7 @@ def unit_status(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _year(request: AuthedHttpRequest, province: OrgNode) -> int:
-    year = _int_or_none(request.POST.get("year") or request.GET.get("year"))
+    year = int_or_none(request.POST.get("year") or request.GET.get("year"))
     if year is not None and 2020 <= year <= 2100:
         return year
     latest = Cycle.objects.filter(province=province).order_by("-year").values_list("year", flat=True).first()

@@ -23,7 +23,7 @@ from antq.accounts.roles import Action
 from antq.accounts.scope import scope_of
 from antq.core.errors import ConcurrentEditError, DomainError
 from antq.core.forms import ReasonForm, VersionedReasonForm, add_service_errors
-from antq.core.http import AuthedHttpRequest
+from antq.core.http import AuthedHttpRequest, int_or_none
 from antq.forces import selectors, services
 from antq.forces.access import member_for, rating_communes, round_for, team_for, team_nodes
 from antq.forces.choices import POSITIONS_OF_KIND, NotRatedReason, RoundStatus, TeamKind
@@ -42,13 +42,6 @@ from antq.org.choices import NodeKind
 
 MENU = "movement"
 PAGE_SIZE = 50
-
-
-def _int_or_none(raw: str | None) -> int | None:
-    try:
-        return int(raw or "")
-    except ValueError:
-        return None
 
 
 def _error_text(exc: Exception) -> str:
@@ -95,7 +88,7 @@ def team_create(request: AuthedHttpRequest) -> HttpResponse:
     if not scope.can_anywhere(Action.ACTIVITY_RECORD):
         raise PermissionDenied
     nodes = team_nodes(scope, current_node(request))
-    chosen = _int_or_none(request.POST.get("node") or request.GET.get("node"))
+    chosen = int_or_none(request.POST.get("node") or request.GET.get("node"))
     node = nodes.filter(pk=chosen).first() if chosen is not None else None
     if node is None:
         only = list(nodes[:2])
@@ -486,7 +479,7 @@ def round_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             teams=typed["team"],
             members=typed["member"],
             evaluated_on=evaluated_on,
-            expected_version=_int_or_none(request.POST.get("version")),
+            expected_version=int_or_none(request.POST.get("version")),
         )
     except (DomainError, ValidationError) as exc:
         status = 409 if isinstance(exc, ConcurrentEditError) else 400
@@ -500,7 +493,7 @@ def round_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def _transition(request: AuthedHttpRequest, pk: int, action: str, verb: str) -> HttpResponse:
     scope = scope_of(request)
     rnd = round_for(scope, pk, action)
-    version = _int_or_none(request.POST.get("version"))
+    version = int_or_none(request.POST.get("version"))
     try:
         if verb == "submit":
             services.round_submit(by=request.user, scope=scope, round=rnd, expected_version=version)

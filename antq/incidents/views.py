@@ -24,7 +24,7 @@ from antq.accounts.roles import Action
 from antq.accounts.scope import Scope, scope_of
 from antq.core.errors import ConcurrentEditError, DomainError
 from antq.core.forms import add_service_errors
-from antq.core.http import AuthedHttpRequest
+from antq.core.http import AuthedHttpRequest, int_or_none
 from antq.incidents import selectors, services
 from antq.incidents.access import incident_for, recordable_nodes
 from antq.incidents.catalogue import excused_types, framework_on, type_choices, type_labels
@@ -36,15 +36,6 @@ from antq.org.models import OrgNode
 
 MENU = "incidents"
 PAGE_SIZE = 50
-
-
-def _int_or_none(raw: str | None) -> int | None:
-    """A whole number from the query string, or None. Not `str.isdigit()`: "²" passes it and then
-    `int()` raises."""
-    try:
-        return int(raw or "")
-    except ValueError:
-        return None
 
 
 def _catalogue(node: OrgNode | None) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
@@ -115,7 +106,7 @@ def incident_create(request: AuthedHttpRequest) -> HttpResponse:
     within = current_node(request)
     nodes = recordable_nodes(scope, within)
     initial: dict[str, Any] = {"occurred_on": timezone.localdate()}
-    chosen = _int_or_none(request.GET.get("node"))
+    chosen = int_or_none(request.GET.get("node"))
     if chosen is not None and nodes.filter(pk=chosen).exists():
         initial["node"] = chosen
     choices, excused = _catalogue(within)

@@ -23,7 +23,7 @@ from antq.accounts.roles import Action
 from antq.accounts.scope import scope_of
 from antq.core.errors import DomainError
 from antq.core.forms import add_service_errors
-from antq.core.http import AuthedHttpRequest
+from antq.core.http import AuthedHttpRequest, int_or_none
 from antq.evidence.models import EvidenceDocument
 from antq.initiatives import selectors, services
 from antq.initiatives.access import initiative_for, member_for, recordable_nodes
@@ -47,13 +47,6 @@ from antq.org.models import OrgNode
 
 MENU = "movement"
 PAGE_SIZE = 50
-
-
-def _int_or_none(raw: str | None) -> int | None:
-    try:
-        return int(raw or "")
-    except ValueError:
-        return None
 
 
 def _documents(node: OrgNode) -> Any:
@@ -104,9 +97,9 @@ def initiative_create(request: AuthedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     all_nodes = nodes = recordable_nodes(scope, current_node(request))
     # The node comes from `?node=` (or the posted form once chosen), or is the only one.
-    chosen = _int_or_none(request.POST.get("node")) if request.method == "POST" else None
+    chosen = int_or_none(request.POST.get("node")) if request.method == "POST" else None
     if chosen is None:
-        chosen = _int_or_none(request.GET.get("node"))
+        chosen = int_or_none(request.GET.get("node"))
     fixed = nodes.filter(pk=chosen).first() if chosen is not None else None
     if fixed is None and nodes.count() == 1:
         fixed = nodes.first()
@@ -300,7 +293,7 @@ def evaluate(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     first = initiative.started_on.year
     last = min(today.year, initiative.retired_on.year) if initiative.retired_on else today.year
     years = list(range(last, first - 1, -1))
-    year = _int_or_none(request.POST.get("year") or request.GET.get("year")) or last
+    year = int_or_none(request.POST.get("year") or request.GET.get("year")) or last
     if year not in years:
         year = last
     existing = InitiativeEvaluation.objects.filter(initiative=initiative, year=year).first()
@@ -470,7 +463,7 @@ def type_create(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def _posted_type(request: AuthedHttpRequest) -> InitiativeType | None:
-    pk = _int_or_none(request.POST.get("type"))
+    pk = int_or_none(request.POST.get("type"))
     return InitiativeType.objects.filter(pk=pk).first() if pk is not None else None
 
 

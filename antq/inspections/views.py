@@ -25,7 +25,7 @@ from antq.accounts.roles import Action
 from antq.accounts.scope import scope_of
 from antq.core.errors import ConcurrentEditError, DomainError
 from antq.core.forms import add_service_errors
-from antq.core.http import AuthedHttpRequest
+from antq.core.http import AuthedHttpRequest, int_or_none
 from antq.inspections import selectors, services, workflows
 from antq.inspections.access import finding_for, inspectable_nodes, inspection_for, may_act, province_for
 from antq.inspections.choices import EDITABLE_STATUSES, FINDING_STATUSES, FindingStatus, InspectionStatus
@@ -57,13 +57,6 @@ class FindingRow:
 
 
 PAGE_SIZE = 50
-
-
-def _int_or_none(raw: str | None) -> int | None:
-    try:
-        return int(raw or "")
-    except ValueError:
-        return None
 
 
 def _province_of(node: OrgNode | None) -> OrgNode | None:
@@ -123,7 +116,7 @@ def inspection_create(request: AuthedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     nodes = inspectable_nodes(scope, current_node(request))
     initial: dict[str, Any] = {"inspected_on": timezone.localdate()}
-    chosen = _int_or_none(request.GET.get("node"))
+    chosen = int_or_none(request.GET.get("node"))
     if chosen is not None and nodes.filter(pk=chosen).exists():
         initial["node"] = chosen
     form = InspectionForm(request.POST or None, nodes=nodes, initial=initial)

@@ -30,7 +30,7 @@ from antq.accounts.roles import Action
 from antq.accounts.scope import Scope, scope_of
 from antq.core.errors import ConcurrentEditError, DomainError
 from antq.core.forms import add_service_errors
-from antq.core.http import AuthedHttpRequest
+from antq.core.http import AuthedHttpRequest, int_or_none
 from antq.core.pagination import KeysetPage
 from antq.evidence.models import EvidenceDocument
 from antq.org.access import node_for
@@ -58,13 +58,6 @@ IMPORTS_KEY = "outreach_imports"  # request.session: token → the checked uploa
 PENDING_DIR = "imports/outreach"  # where checked uploads wait (in the default storage)
 PENDING_MAX_AGE = dt.timedelta(hours=24)  # an upload older than this was abandoned
 ATTENDANCE_SHOWN = 2000  # rows of a list shown on the detail page
-
-
-def _int(raw: str | None) -> int | None:
-    try:
-        return int(raw or "")
-    except ValueError:
-        return None
 
 
 def _filter_nodes(within: OrgNode | None) -> QuerySet[OrgNode]:
@@ -138,9 +131,9 @@ def session_list(request: AuthedHttpRequest) -> HttpResponse:
 
 def _chosen_node(request: AuthedHttpRequest, nodes: QuerySet[OrgNode]) -> OrgNode | None:
     """The node a new record is for: `?node=` (or the posted node) among `nodes`, or the only one."""
-    chosen = _int(request.POST.get("node")) if request.method == "POST" else None
+    chosen = int_or_none(request.POST.get("node")) if request.method == "POST" else None
     if chosen is None:
-        chosen = _int(request.GET.get("node"))
+        chosen = int_or_none(request.GET.get("node"))
     node = nodes.filter(pk=chosen).first() if chosen is not None else None
     if node is None and nodes.count() == 1:
         node = nodes.first()

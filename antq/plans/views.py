@@ -25,7 +25,7 @@ from antq.accounts.roles import Action
 from antq.accounts.scope import scope_of
 from antq.core.errors import ConcurrentEditError, DomainError
 from antq.core.forms import add_service_errors
-from antq.core.http import AuthedHttpRequest
+from antq.core.http import AuthedHttpRequest, int_or_none
 from antq.documents import render_docx, render_pdf
 from antq.org.access import node_for
 from antq.org.choices import NodeKind
@@ -104,7 +104,7 @@ def plan_create(request: AuthedHttpRequest) -> HttpResponse:
     here = current_node(request)
     # A node picked in the list and "shown below" (a GET), or the one posted: its level below joins
     # the list, so a unit is reached through its commune instead of a list of the whole country.
-    chosen_pk = _int_or_none(request.POST.get("node") or request.GET.get("node"))
+    chosen_pk = int_or_none(request.POST.get("node") or request.GET.get("node"))
     chosen = OrgNode.objects.filter(pk=chosen_pk).first() if chosen_pk is not None else None
     nodes, more = creatable_nodes(scope, here, chosen)
     initial: dict[str, Any] = {"year": timezone.localdate().year}
@@ -135,13 +135,6 @@ def plan_create(request: AuthedHttpRequest) -> HttpResponse:
             "active_menu": MENU,
         },
     )
-
-
-def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @login_required

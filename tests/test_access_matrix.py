@@ -83,6 +83,10 @@ MAY = {
         "force_rate",
         "inspect",
         "plan_manage",
+        "report_write",
+        "report_review",
+        "report_define",
+        "template_manage",
     },
     "province_officer": {
         "view",
@@ -103,6 +107,9 @@ MAY = {
         "award_propose",
         "inspect",
         "plan_manage",
+        "report_write",
+        "report_review",
+        "report_define",
     },
     "province_leader": {"view", "export", "audit_view", "decision_issue"},
     "inspector": {"view", "export", "audit_view"},
@@ -127,6 +134,8 @@ MAY = {
         "force_rate",
         "inspect",
         "plan_manage",
+        "report_write",
+        "report_review",
     },
     "commune_leader": {"view", "export", "audit_view", "decision_issue"},
     "unit_officer": {
@@ -138,6 +147,7 @@ MAY = {
         "self_assess",
         "activity_record",
         "plan_manage",
+        "report_write",
     },
 }
 # Actions a persona has only on some kinds of node (by the product decisions): the commune police
@@ -159,6 +169,11 @@ KIND_LIMITS: dict[tuple[str, str], set[str]] = {
     ("commune_police", "plan_manage"): {"commune"},
     ("province_officer", "plan_manage"): {"province"},
     ("commune_police", "force_rate"): {"commune"},
+    ("commune_police", "report_write"): {"commune"},
+    ("province_officer", "report_write"): {"province"},
+    ("commune_police", "report_review"): {"unit"},
+    ("province_officer", "report_review"): {"commune"},
+    ("province_officer", "report_define"): {"province"},
 }
 
 

@@ -50,6 +50,11 @@ class Action(models.TextChoices):
     FORCE_RATE = "force_rate", _("Đánh giá, xếp loại tổ bảo vệ ANTT")
     INSPECT = "inspect", _("Kiểm tra phong trào")
     PLAN_MANAGE = "plan_manage", _("Lập kế hoạch")
+    # Reports and documents (issue 6).
+    REPORT_WRITE = "report_write", _("Lập, gửi báo cáo định kỳ")
+    REPORT_REVIEW = "report_review", _("Tiếp nhận, trả lại báo cáo của cấp dưới")
+    REPORT_DEFINE = "report_define", _("Quy định báo cáo định kỳ")
+    TEMPLATE_MANAGE = "template_manage", _("Thay mẫu văn bản")
 
 
 A = Action
@@ -71,6 +76,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.SELF_ASSESS,
             A.ACTIVITY_RECORD,
             A.PLAN_MANAGE,
+            A.REPORT_WRITE,
         }
     ),
     # The commune police register and self-assess the commune itself (they draft for the UBND xã)
@@ -88,6 +94,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.FORCE_RATE,
             A.INSPECT,
             A.PLAN_MANAGE,
+            A.REPORT_WRITE,
+            A.REPORT_REVIEW,
         }
     ),
     # The chairman decides (DECISION_ISSUE), the commune police propose: the security teams' rating
@@ -104,6 +112,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.EVIDENCE_MANAGE,
             A.INSPECT,
             A.PLAN_MANAGE,
+            A.REPORT_WRITE,
+            A.REPORT_REVIEW,
+            A.REPORT_DEFINE,
         }
     ),
     Role.PROVINCE_LEADER: frozenset(_READ | {A.DECISION_ISSUE}),
@@ -146,6 +157,13 @@ ACTION_NODE_KINDS: dict[tuple[str, str], frozenset[str]] = {
     (Role.PROVINCE_OFFICER, A.PLAN_MANAGE): frozenset({NodeKind.PROVINCE}),
     # Teams are rated commune by commune (the 20% quota is counted over a commune).
     (Role.COMMUNE_POLICE, A.FORCE_RATE): frozenset({NodeKind.COMMUNE}),
+    # Each level writes its own periodic report and receives those of the level just below;
+    # a province defines the reports its subtree sends.
+    (Role.COMMUNE_POLICE, A.REPORT_WRITE): frozenset({NodeKind.COMMUNE}),
+    (Role.PROVINCE_OFFICER, A.REPORT_WRITE): frozenset({NodeKind.PROVINCE}),
+    (Role.COMMUNE_POLICE, A.REPORT_REVIEW): UNIT_KINDS,
+    (Role.PROVINCE_OFFICER, A.REPORT_REVIEW): frozenset({NodeKind.COMMUNE}),
+    (Role.PROVINCE_OFFICER, A.REPORT_DEFINE): frozenset({NodeKind.PROVINCE}),
 }
 
 # Roles a province officer may grant inside the province; only a system administrator grants

@@ -25,6 +25,13 @@ class TargetMeasure(models.TextChoices):
     COUNT = "count", _("Số lượng")
 
 
+class Comparison(models.TextChoices):
+    """How the actual value must compare to the target: "từ 70% trở lên" (≥) or "trên 80%" (>)."""
+
+    AT_LEAST = "at_least", _("Từ … trở lên (≥)")
+    ABOVE = "above", _("Trên (>)")
+
+
 class UnitType(models.TextChoices):
     """The kinds of unit a target counts (the abbreviations of TT 124 and the seeds)."""
 

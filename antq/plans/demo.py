@@ -13,7 +13,7 @@ from django.utils import timezone
 from antq.accounts.scope import Scope
 from antq.org.models import OrgNode
 from antq.plans import services
-from antq.plans.choices import TargetMeasure, TaskStatus, UnitType
+from antq.plans.choices import Comparison, TargetMeasure, TaskStatus, UnitType
 from antq.plans.models import Plan
 
 PURPOSE = (
@@ -26,23 +26,91 @@ ORGANISATION = (
     "(trước ngày 30/10) báo cáo kết quả về Công an tỉnh.\n"
     "2. Giao Công an tỉnh theo dõi, hướng dẫn, đôn đốc việc thực hiện Kế hoạch này."
 )
+# label, measure, value, of what, unit types, metric, comparison: the province's targets
+# (like the seeds' Kế hoạch: 100% register but 70% of enterprises, > 80% recognized…).
 TARGETS = [
     (
         "Đăng ký phong trào",
         TargetMeasure.PERCENT,
         "100",
-        "khu dân cư, xã, cơ quan, doanh nghiệp, cơ sở giáo dục đăng ký",
-        ["KDC", "XA", "CQ", "DN", "CSGD"],
+        "khu dân cư, xã, cơ quan, cơ sở giáo dục đăng ký",
+        ["KDC", "XA", "CQ", "CSGD"],
+        "registered",
+        Comparison.AT_LEAST,
+    ),
+    (
+        "Doanh nghiệp đăng ký phong trào",
+        TargetMeasure.PERCENT,
+        "70",
+        "doanh nghiệp đăng ký",
+        ["DN"],
+        "registered",
+        Comparison.AT_LEAST,
     ),
     (
         "Công nhận đạt chuẩn",
         TargetMeasure.PERCENT,
         "80",
-        "đơn vị được công nhận đạt tiêu chuẩn “An toàn về ANTT”",
-        ["KDC", "XA", "CQ", "DN", "CSGD"],
+        "khu dân cư, xã, cơ quan, cơ sở giáo dục được công nhận đạt tiêu chuẩn “An toàn về ANTT”",
+        ["KDC", "XA", "CQ", "CSGD"],
+        "recognized",
+        Comparison.ABOVE,
     ),
-    ("Mô hình tự quản", TargetMeasure.PERCENT, "70", "mô hình được đánh giá hoạt động Khá trở lên", []),
-    ("Tập huấn", TargetMeasure.COUNT, "1", "lớp tập huấn nghiệp vụ xây dựng phong trào", []),
+    (
+        "Doanh nghiệp được công nhận",
+        TargetMeasure.PERCENT,
+        "70",
+        "doanh nghiệp được công nhận đạt tiêu chuẩn “An toàn về ANTT”",
+        ["DN"],
+        "recognized",
+        Comparison.ABOVE,
+    ),
+    (
+        "Phân loại phong trào",
+        TargetMeasure.PERCENT,
+        "95",
+        "đơn vị xếp loại phong trào Khá trở lên",
+        [],
+        "classified_good",
+        Comparison.ABOVE,
+    ),
+    (
+        "Mô hình tự quản",
+        TargetMeasure.PERCENT,
+        "70",
+        "mô hình được đánh giá hoạt động Khá trở lên",
+        [],
+        "initiatives_good",
+        Comparison.AT_LEAST,
+    ),
+    (
+        "Tuyên truyền",
+        TargetMeasure.PERCENT,
+        "90",
+        "người dân, cán bộ, người lao động được tuyên truyền",
+        [],
+        "outreach_reach",
+        Comparison.AT_LEAST,
+    ),
+    (
+        "Tập huấn",
+        TargetMeasure.COUNT,
+        "1",
+        "lớp tập huấn nghiệp vụ xây dựng phong trào",
+        [],
+        "training_classes",
+        Comparison.AT_LEAST,
+    ),
+    ("Kiểm tra", TargetMeasure.COUNT, "10", "đơn vị được kiểm tra", [], "inspections", Comparison.AT_LEAST),
+    (
+        "Mô hình mới",
+        TargetMeasure.COUNT,
+        "1",
+        "mô hình mới được xây dựng",
+        [],
+        "new_initiatives",
+        Comparison.AT_LEAST,
+    ),
 ]
 TASKS = [
     (
@@ -73,7 +141,7 @@ TASKS = [
 
 
 def _fill(plan: Plan, *, by: User, scope: Scope, year: int) -> None:
-    for label, measure, value, of_what, kinds in TARGETS:
+    for label, measure, value, of_what, kinds, metric, comparison in TARGETS:
         services.target_save(
             by=by,
             scope=scope,
@@ -84,6 +152,8 @@ def _fill(plan: Plan, *, by: User, scope: Scope, year: int) -> None:
                 "value": Decimal(value),
                 "of_what": of_what,
                 "unit_types": [k for k in kinds if k in UnitType.values],
+                "metric": metric,
+                "comparison": comparison,
             },
         )
     for content, measures, (month, day), check in TASKS:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from antq.org.choices import NodeKind
 from antq.org.models import OrgNode
 from antq.plans.choices import PlanLevel, PlanStatus, TargetMeasure, TaskStatus, UnitType
+from antq.plans.metrics import metric_choices
 from antq.plans.models import Plan, PlanTarget, PlanTask
 
 
@@ -125,7 +126,7 @@ class TargetForm(FieldsOnly, forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = PlanTarget
-        fields = ["order", "label", "measure", "value", "of_what", "unit_types"]
+        fields = ["order", "label", "metric", "measure", "comparison", "value", "of_what", "unit_types"]
         help_texts = {
             "of_what": _("Ví dụ: “khu dân cư, cơ quan, doanh nghiệp, cơ sở giáo dục đăng ký phong trào”."),
         }
@@ -133,7 +134,14 @@ class TargetForm(FieldsOnly, forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["order"].required = False
+        self.fields["comparison"].required = False  # blank = "từ … trở lên"
         self.fields["measure"].choices = [("", "—"), *TargetMeasure.choices]  # type: ignore[attr-defined]
+        self.fields["metric"] = forms.ChoiceField(
+            label=_("Đo bằng số liệu"),
+            choices=[("", _("— không tính tự động —")), *metric_choices()],
+            required=False,
+            help_text=_("Chọn để bảng điều hành tự tính kết quả thực hiện chỉ tiêu này."),
+        )
 
 
 class TaskForm(FieldsOnly, forms.ModelForm):  # type: ignore[type-arg]

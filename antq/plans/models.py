@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from antq.core.models import TimeStampedModel
 from antq.org.models import OrgNode
-from antq.plans.choices import PlanStatus, TargetMeasure, TaskStatus
+from antq.plans.choices import Comparison, PlanStatus, TargetMeasure, TaskStatus
 
 
 class Plan(TimeStampedModel):
@@ -118,6 +118,11 @@ class PlanTarget(TimeStampedModel):
     of_what = models.CharField(_("của (đối tượng)"), max_length=300)
     # Codes of choices.UnitType ("KDC", "XA", "CQ", "DN", "CSGD").
     unit_types = models.JSONField(_("áp dụng cho loại đơn vị"), default=list, blank=True)
+    # What the dashboards compute for it (`data/metrics.yaml`); blank = a target kept as text only.
+    metric = models.CharField(_("đo bằng số liệu"), max_length=40, blank=True)
+    comparison = models.CharField(
+        _("so sánh"), max_length=10, choices=Comparison.choices, default=Comparison.AT_LEAST
+    )
     inherited_from = models.ForeignKey(
         "self",
         verbose_name=_("kế thừa từ chỉ tiêu cấp trên"),
@@ -145,9 +150,10 @@ class PlanTarget(TimeStampedModel):
     @property
     def display_value(self) -> str:
         number = f"{self.value.normalize():f}".replace(".", ",")
+        prefix = gettext("trên ") if self.comparison == Comparison.ABOVE else ""
         if self.measure == TargetMeasure.PERCENT:
-            return f"{number}% {self.of_what}"
-        return f"{number} {self.of_what}"
+            return f"{prefix}{number}% {self.of_what}"
+        return f"{prefix}{number} {self.of_what}"
 
 
 class PlanTask(TimeStampedModel):

@@ -58,6 +58,8 @@ class TargetSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "measure",
             "value",
             "of_what",
+            "metric",
+            "comparison",
             "unit_types",
             "inherited_from",
             "warning",

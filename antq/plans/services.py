@@ -27,7 +27,8 @@ from antq.core.workflow import apply_transition
 from antq.documents.dates import vietnamese_date
 from antq.org.choices import NodeKind
 from antq.org.models import OrgNode
-from antq.plans.choices import PlanStatus, TargetMeasure, TaskStatus, UnitType
+from antq.plans.choices import Comparison, PlanStatus, TargetMeasure, TaskStatus, UnitType
+from antq.plans.metrics import metrics
 from antq.plans.models import Plan, PlanTarget, PlanTask
 from antq.plans.rules import cascade_rules
 from antq.plans.workflows import PLAN, TASK
@@ -47,7 +48,7 @@ PLAN_FIELDS = (
     "signer_title",
     "signer_name",
 )
-TARGET_FIELDS = ("order", "label", "measure", "value", "of_what", "unit_types")
+TARGET_FIELDS = ("order", "label", "measure", "value", "of_what", "unit_types", "metric", "comparison")
 TASK_FIELDS = (
     "order",
     "content",
@@ -194,6 +195,21 @@ def _clean_target(data: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         errors["unit_types"] = [_("Loại đơn vị không hợp lệ: %(codes)s.") % {"codes": ", ".join(unknown)}]
     out["unit_types"] = [code for code in UnitType.values if code in unit_types]
+    out["metric"] = str(data.get("metric") or "")
+    catalogue = metrics()
+    if out["metric"] and out["metric"] not in catalogue:
+        errors["metric"] = [_("Số liệu đo chỉ tiêu không hợp lệ: %(key)s.") % {"key": out["metric"]}]
+    elif out["metric"] and catalogue[out["metric"]].measure != out["measure"]:
+        errors["measure"] = [
+            _("“%(metric)s” là %(measure)s: chọn lại cách đo.")
+            % {
+                "metric": catalogue[out["metric"]].label,
+                "measure": TargetMeasure(catalogue[out["metric"]].measure).label,
+            }
+        ]
+    out["comparison"] = data.get("comparison") or Comparison.AT_LEAST
+    if out["comparison"] not in Comparison.values:
+        errors["comparison"] = [_("Vui lòng chọn cách so sánh.")]
     out["order"] = _order(data, errors)
     if errors:
         raise ValidationError(errors)
@@ -367,6 +383,8 @@ def plan_cascade(
             value=t.value,
             of_what=t.of_what,
             unit_types=list(t.unit_types),
+            metric=t.metric,
+            comparison=t.comparison,
             inherited_from=t,
         )
         for t in parent.targets.all()

@@ -6,8 +6,11 @@ from antq.api import views
 from antq.api.evaluate import EvaluateView
 from antq.coordination import api as coordination_api
 from antq.cycles import api as cycles_api
+from antq.dashboards import api as dashboards_api
 from antq.decisions import api as decisions_api
+from antq.doctemplates import api as doctemplates_api
 from antq.evidence import api as evidence_api
+from antq.exports import api as exports_api
 from antq.forces import api as forces_api
 from antq.incidents import api as incidents_api
 from antq.initiatives import api as initiatives_api
@@ -15,6 +18,7 @@ from antq.inspections import api as inspections_api
 from antq.notifications import api as notifications_api
 from antq.outreach import api as outreach_api
 from antq.plans import api as plans_api
+from antq.reports import api as reports_api
 
 router = SimpleRouter()
 router.register("nodes", views.NodeViewSet, basename="node")
@@ -41,4 +45,8 @@ urlpatterns = [
     path("v1/", include(coordination_api.urlpatterns)),
     path("v1/", include(inspections_api.urlpatterns)),
     path("v1/", include(plans_api.urlpatterns)),
+    path("v1/", include(dashboards_api.urlpatterns)),
+    path("v1/", include(reports_api.urlpatterns)),
+    path("v1/", include(doctemplates_api.urlpatterns)),
+    path("v1/", include(exports_api.urlpatterns)),
 ]

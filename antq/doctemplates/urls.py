@@ -1,0 +1,3 @@
+app_name = "doctemplates"
+
+urlpatterns: list = []  # type: ignore[type-arg]

@@ -257,6 +257,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 250_000)
+# Background exports (issue 6): how long a finished file stays downloadable before
+# `antq purge_exports` removes it.
+EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 72)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

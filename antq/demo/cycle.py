@@ -23,6 +23,7 @@ from antq.cycles.models import Cycle, Registration
 from antq.decisions.choices import DecisionKind
 from antq.decisions.services import decision_draft_create
 from antq.demo.movement import load_demo_movement
+from antq.demo.province_year import load_demo_province_years
 from antq.evidence.services import evidence_create
 from antq.incidents.services import incident_record
 from antq.initiatives.models import InitiativeType
@@ -205,6 +206,8 @@ def load_demo_cycle(*, province: OrgNode, commune: OrgNode, users: dict[str, Use
                 node_ids=[unit.pk],
                 data={"proposal_ref": "Tờ trình số 45/TTr-CAP ngày 10/11/2026 của Công an phường"},
             )
+    # The province's other communes, further along, and last year closed (issue 6's dashboards).
+    load_demo_province_years(cycle=cycle, home_commune=commune, actor=officer)
     return cycle
 
 

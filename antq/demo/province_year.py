@@ -51,17 +51,21 @@ def load_province_year(
     outside `skip` (the home commune, played through the services); returns the nodes written.
 
     `final`: a closed year (everything decided) rather than the year in progress (some waiting,
-    some returned). Idempotent: nodes that already have a registration in the cycle are left alone.
+    some returned). Idempotent: a cycle that has such records already is left alone.
     """
     rng = random.Random(seed)
     year = cycle.year
-    done = set(Registration.objects.filter(cycle=cycle).values_list("node_id", flat=True))
+    loaded = Registration.objects.filter(cycle=cycle)
+    if skip is not None:
+        loaded = loaded.exclude(subtree_q(skip.path, field="node__path"))
+    if loaded.exists():
+        return 0  # loaded before: drawing again would add a second wave of records
     candidates = OrgNode.objects.filter(
         subtree_q(cycle.province.path),
         kind__in=[*UNIT_KINDS, NodeKind.COMMUNE],
         is_active=True,
         exclusion_code="",
-    ).exclude(pk__in=done)
+    )
     if skip is not None:
         candidates = candidates.exclude(subtree_q(skip.path))
     nodes = list(candidates.values_list("pk", "kind").order_by("path"))

@@ -189,6 +189,7 @@ def _job(personas, tree):  # type: ignore[no-untyped-def]
 
 ROUTES: dict[str, Route] = {
     "home": Route("view"),
+    "healthz": Route("view", public=True),
     "movement": Route("view"),
     "accounts:login": Route("view", public=True, ok=(200, 302)),
     "accounts:logout": Route("view", method="post", ok=(302,), public=True),

@@ -49,6 +49,9 @@ def menu(scope: Scope) -> list[MenuItem]:
     """Menu entries the user's roles allow, in a fixed order."""
     items = [MenuItem(str(_("Trang chủ")), reverse("home"), "home")]
     if scope.can_anywhere(Action.VIEW):
+        # Units follow their own year from their home page; the dashboard is for the levels above.
+        if scope.roles() - {Role.UNIT_OFFICER}:
+            items.append(MenuItem(str(_("Bảng điều hành")), reverse("dashboards:home"), "dashboards"))
         items.append(MenuItem(str(_("Danh bạ đơn vị")), reverse("units:list"), "units"))
         # A unit officer's scope is one unit: a tree of one leaf is no help to them.
         if scope.roles() - {Role.UNIT_OFFICER}:
@@ -69,6 +72,8 @@ def menu(scope: Scope) -> list[MenuItem]:
         items.append(MenuItem(str(_("Nhập từ tệp")), reverse("units:import"), "import"))
     if scope.can_anywhere(Action.MEMBERSHIP_MANAGE):
         items.append(MenuItem(str(_("Người dùng")), reverse("accounts:user_list"), "users"))
+    if scope.can_anywhere(Action.EXPORT):
+        items.append(MenuItem(str(_("Tệp đã xuất")), reverse("exports:list"), "exports"))
     if scope.can_anywhere(Action.AUDIT_VIEW):
         items.append(MenuItem(str(_("Nhật ký")), reverse("audit:list"), "audit"))
     return items

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
 from antq.accounts.navigation import current_node
 from antq.accounts.roles import Action, Role
@@ -14,6 +15,13 @@ from antq.accounts.scope import scope_of
 from antq.audit.selectors import audit_list
 from antq.core.http import AuthedHttpRequest
 from antq.org.selectors import unit_counts_by_kind
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and the load test's ceiling: the process answers, without touching the
+    database (a database outage shows on real pages, and must not take every server out of rotation)."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @login_required

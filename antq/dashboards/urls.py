@@ -1,3 +1,12 @@
-app_name = "dashboards"
+from django.urls import path
 
-urlpatterns: list = []  # type: ignore[type-arg]
+from antq.dashboards import views
+
+app_name = "dashboards"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<int:pk>/", views.node_dashboard, name="node"),
+    path("<int:pk>/xlsx/", views.dashboard_xlsx, name="xlsx"),
+    path("<int:pk>/list/<str:which>/", views.unit_list, name="list"),
+    path("<int:pk>/list/<str:which>/xlsx/", views.unit_list_xlsx, name="list_xlsx"),
+]

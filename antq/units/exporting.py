@@ -17,6 +17,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+# Re-exported: the import screens name the content type through this module.
+from antq.core.xlsx import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE
+from antq.core.xlsx import safe_cell
 from antq.org.choices import NodeKind
 from antq.org.eligibility import exclusion_rules
 from antq.org.models import OrgNodeQuerySet
@@ -29,11 +32,7 @@ from antq.units.importing import (
     vietnamese_labels,
 )
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_CHUNK = 2000
-
-# Spreadsheet programs read a cell starting with one of these as a formula ("CSV/formula injection").
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # Headers of an export: the importable columns, then the read-only ones.
 EXPORT_HEADERS: tuple[str, ...] = (*HEADERS, *REPORT_HEADERS)
@@ -49,21 +48,6 @@ _REPORT_WIDTHS = (36, 18, 40)
 def _bool_text(value: bool) -> str:
     # Fixed Vietnamese words, like the headers: they are file format, read back by the import.
     return "có" if value else "không"
-
-
-def safe_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
-    """`value`, or a text cell that no spreadsheet evaluates when it would look like a formula.
-
-    The cell is typed as text and carries Excel's quote-prefix flag (what Excel itself does for
-    '=...): it shows exactly as stored and stays text when edited. The value is not altered, so
-    re-importing the export gives back the same data (a literal ' prefix would not).
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        cell.quotePrefix = True
-        return cell
-    return value
 
 
 def _report_texts() -> tuple[tuple[str, str], str, dict[str, str]]:

@@ -1,0 +1,335 @@
+"""What a dashboard page shows, built from the figures and the targets: cards, the table by unit
+type, the table by child node and the years. Plain data; the views render it, the XLSX and the API
+serialize it. Links are built here so that every number leads to its list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from antq.dashboards import selectors
+from antq.dashboards.figures import (
+    ASSESSED_KINDS,
+    Figure,
+    child_figures,
+    children_of,
+    node_figures,
+    year_figures,
+)
+from antq.dashboards.targets import (
+    ALL_TYPES,
+    KIND_OF_UNIT_TYPE,
+    Target,
+    TargetStatus,
+    actual,
+    status,
+    targets_for,
+)
+from antq.org.choices import UNIT_KINDS, NodeKind
+from antq.org.models import OrgNode
+from antq.plans.choices import UNIT_TYPE_OF_KIND, TargetMeasure, UnitType
+from antq.plans.metrics import Metric, metrics
+
+KIND_LABELS = dict(NodeKind.choices)
+UNIT_TYPE_LABELS = dict(UnitType.choices)
+
+
+def percent(numerator: int, denominator: int | None) -> str:
+    """ "93,5%" (one decimal, Vietnamese comma); "—" for an empty denominator."""
+    if not denominator:
+        return "—"
+    value = Fraction(numerator * 100, denominator)
+    rounded = round(value, 1)
+    return f"{float(rounded):.1f}".replace(".", ",") + "%"
+
+
+def show(figure_pair: tuple[int, int | None], is_share: bool) -> str:
+    numerator, denominator = figure_pair
+    return percent(numerator, denominator) if is_share else str(numerator)
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """One target of a card: the unit type it is for, the actual value, the target, the status."""
+
+    unit_type: str
+    label: str
+    numerator: int
+    denominator: int | None
+    shown: str
+    target: Target
+    status: TargetStatus
+    list_url: str
+
+
+@dataclass(frozen=True)
+class Card:
+    metric: Metric
+    figure: Figure
+    shown: str
+    rows: list[CardRow]
+    status: TargetStatus
+    numerator_url: str
+    denominator_url: str
+    gap_url: str
+
+    @property
+    def is_share(self) -> bool:
+        return self.metric.measure == TargetMeasure.PERCENT
+
+
+@dataclass(frozen=True)
+class Cell:
+    shown: str
+    numerator: int
+    denominator: int | None
+    url: str
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    node: OrgNode
+    url: str  # its own dashboard, or the unit's year page
+    cells: list[Cell]
+
+
+@dataclass
+class Board:
+    node: OrgNode
+    year: int
+    cards: list[Card]
+    kinds: list[tuple[str, str]]  # (kind, label) columns of the by-kind table
+    by_kind: dict[str, list[Cell]]  # metric -> one cell per kind
+    children: list[ChildRow]
+    years: list[int]
+    by_year: dict[str, list[Cell]]  # metric -> one cell per year
+    charts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind_rows(self) -> list[tuple[str, list[Cell]]]:
+        return [(c.metric.label, self.by_kind[c.metric.key]) for c in self.cards]
+
+    @property
+    def year_rows(self) -> list[tuple[str, list[Cell]]]:
+        return [(c.metric.label, self.by_year.get(c.metric.key, [])) for c in self.cards]
+
+
+def list_url(node: OrgNode, year: int, which: str, *, kind: str = "", child: OrgNode | None = None) -> str:
+    query: dict[str, Any] = {"year": year}
+    if kind:
+        query["kind"] = kind
+    if child is not None:
+        query["child"] = child.pk
+    return f"{reverse('dashboards:list', args=[node.pk, which])}?{urlencode(query)}"
+
+
+def record_url(node: OrgNode, year: int, metric: str) -> str:
+    """The list behind a count (the records of the other apps), filtered to the subtree and year."""
+    if metric == "training_classes":
+        return _url("outreach:list", node=node.pk, kind="training", year=year)
+    if metric == "inspections":
+        return _url("inspections:list", node=node.pk, year=year)
+    if metric in {"new_initiatives", "initiatives_good"}:
+        return _url("initiatives:list", within=node.pk)
+    if metric == "outreach_reach":
+        return _url("outreach:list", node=node.pk, kind="propaganda", year=year)
+    return ""
+
+
+def _url(name: str, **query: Any) -> str:
+    return f"{reverse(name)}?{urlencode(query)}"
+
+
+def metric_url(node: OrgNode, year: int, metric: str, *, kind: str = "", child: OrgNode | None = None) -> str:
+    """Where a number of `metric` leads: its numerator's unit list, or the records behind it."""
+    lists = selectors.METRIC_LISTS.get(metric)
+    if lists is not None:
+        return list_url(node, year, lists[0], kind=kind, child=child)
+    return record_url(child or node, year, metric)
+
+
+def dashboard_url(node: OrgNode, year: int) -> str:
+    """A node's own dashboard; a unit's "dashboard" is its year page."""
+    if node.kind in UNIT_KINDS:
+        return reverse("cycles:unit_year", kwargs={"node": node.pk, "year": year})
+    return f"{reverse('dashboards:node', args=[node.pk])}?{urlencode({'year': year})}"
+
+
+def cards(
+    node: OrgNode, year: int, figures: dict[str, Figure], targets: dict[tuple[str, str], Target]
+) -> list[Card]:
+    out = []
+    for key, metric in metrics().items():
+        figure = figures[key]
+        rows = []
+        for (target_metric, unit_type), target in targets.items():
+            if target_metric != key:
+                continue
+            kind = KIND_OF_UNIT_TYPE.get(unit_type, "")
+            pair = actual(figure, unit_type)
+            gap = selectors.METRIC_GAPS.get(key)
+            rows.append(
+                CardRow(
+                    unit_type=unit_type,
+                    label=str(UNIT_TYPE_LABELS.get(unit_type, "")) if unit_type != ALL_TYPES else "",
+                    numerator=pair[0],
+                    denominator=pair[1],
+                    shown=show(pair, figure.is_share),
+                    target=target,
+                    status=status(figure, target),
+                    list_url=list_url(node, year, gap, kind=kind)
+                    if gap
+                    else metric_url(node, year, key, kind=kind),
+                )
+            )
+        rows.sort(key=lambda r: _type_order(r.unit_type))
+        lists = selectors.METRIC_LISTS.get(key)
+        gap = selectors.METRIC_GAPS.get(key)
+        out.append(
+            Card(
+                metric=metric,
+                figure=figure,
+                shown=show((figure.numerator, figure.denominator), figure.is_share),
+                rows=rows,
+                status=overall([r.status for r in rows]),
+                numerator_url=metric_url(node, year, key),
+                denominator_url=list_url(node, year, lists[1]) if lists else "",
+                gap_url=list_url(node, year, gap) if gap else "",
+            )
+        )
+    return out
+
+
+def _type_order(unit_type: str) -> int:
+    order = [ALL_TYPES, *(str(UNIT_TYPE_OF_KIND[NodeKind(k)]) for k in ASSESSED_KINDS)]
+    return order.index(unit_type) if unit_type in order else len(order)
+
+
+def overall(statuses: list[TargetStatus]) -> TargetStatus:
+    """A card is met when every target of it is (ignoring those without data)."""
+    if not statuses:
+        return TargetStatus.NO_TARGET
+    if TargetStatus.NOT_MET in statuses:
+        return TargetStatus.NOT_MET
+    if TargetStatus.MET in statuses:
+        return TargetStatus.MET
+    return TargetStatus.NO_DATA
+
+
+def kind_columns(node: OrgNode) -> list[tuple[str, str]]:
+    """The node kinds below `node` a table has a column for (a commune has no commune column)."""
+    if node.kind in UNIT_KINDS:
+        return [(node.kind, str(KIND_LABELS[node.kind]))]
+    kinds = [k for k in ASSESSED_KINDS if not (k == NodeKind.COMMUNE and node.kind == NodeKind.COMMUNE)]
+    if node.kind == NodeKind.COMMUNE:
+        kinds = [NodeKind.COMMUNE, *kinds]  # the commune itself is assessed too
+    return [(k, str(KIND_LABELS[k])) for k in kinds]
+
+
+def by_kind_table(
+    node: OrgNode, year: int, figures: dict[str, Figure], kinds: list[tuple[str, str]]
+) -> dict[str, list[Cell]]:
+    table = {}
+    for key in metrics():
+        figure = figures[key]
+        cells = []
+        for kind, _label in kinds:
+            pair = figure.part(kind)
+            cells.append(
+                Cell(show(pair, figure.is_share), pair[0], pair[1], metric_url(node, year, key, kind=kind))
+            )
+        table[key] = cells
+    return table
+
+
+def children_table(
+    node: OrgNode, year: int, children: list[OrgNode], figures: dict[int, dict[str, Figure]]
+) -> list[ChildRow]:
+    rows = []
+    for child in children:
+        own = figures[child.pk]
+        cells = [
+            Cell(
+                show((f.numerator, f.denominator), f.is_share),
+                f.numerator,
+                f.denominator,
+                metric_url(node, year, key, child=child),
+            )
+            for key, f in ((k, own[k]) for k in metrics())
+        ]
+        rows.append(ChildRow(node=child, url=dashboard_url(child, year), cells=cells))
+    return rows
+
+
+def years_table(node: OrgNode, by_year: dict[int, dict[str, Figure]]) -> dict[str, list[Cell]]:
+    table: dict[str, list[Cell]] = {}
+    for year, figures in by_year.items():
+        for key in metrics():
+            f = figures[key]
+            table.setdefault(key, []).append(
+                Cell(
+                    show((f.numerator, f.denominator), f.is_share),
+                    f.numerator,
+                    f.denominator,
+                    metric_url(node, year, key),
+                )
+            )
+    return table
+
+
+def chart_data(board: Board) -> dict[str, Any]:
+    """Numbers for Chart.js (the tables beside the charts hold the same numbers)."""
+
+    def value(cell: Cell, is_share: bool) -> float | int | None:
+        if not is_share:
+            return cell.numerator
+        return round(cell.numerator * 100 / cell.denominator, 1) if cell.denominator else None
+
+    share = {c.metric.key: c.figure.is_share for c in board.cards}
+    labels = {c.metric.key: c.metric.label for c in board.cards}
+    return {
+        "kinds": [label for _k, label in board.kinds],
+        "children": [row.node.name for row in board.children],
+        "years": [str(y) for y in board.years],
+        "metrics": [
+            {
+                "key": key,
+                "label": labels[key],
+                "share": share[key],
+                "by_kind": [value(c, share[key]) for c in board.by_kind[key]],
+                "by_child": [value(row.cells[i], share[key]) for row in board.children],
+                "by_year": [value(c, share[key]) for c in board.by_year.get(key, [])],
+            }
+            for i, key in enumerate(labels)
+        ],
+    }
+
+
+YEARS_SHOWN = 3
+
+
+def build(node: OrgNode, year: int) -> Board:
+    """Everything a dashboard shows (about twenty queries, whatever the size of the subtree)."""
+    figures = node_figures(node, year)
+    kinds = kind_columns(node)
+    children = children_of(node) if node.kind not in UNIT_KINDS else []
+    child = child_figures(node, year, children) if children else {}
+    years = list(range(year - YEARS_SHOWN + 1, year + 1))
+    by_year = year_figures(node, years[:-1])
+    by_year[year] = figures
+    board = Board(
+        node=node,
+        year=year,
+        cards=cards(node, year, figures, targets_for(node, year)),
+        kinds=kinds,
+        by_kind=by_kind_table(node, year, figures, kinds),
+        children=children_table(node, year, children, child),
+        years=years,
+        by_year=years_table(node, by_year),
+    )
+    board.charts = chart_data(board)
+    return board

@@ -1,0 +1,72 @@
+"""The exports app's own exporter: the audit log (audit imports only core, so its export lives here)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from antq.accounts.roles import Action
+from antq.audit.models import AuditAction
+from antq.audit.selectors import audit_list
+from antq.exports.building import job_scope, labels_of, stream
+from antq.exports.models import ExportJob
+from antq.exports.registry import DATETIME, Exporter, Progress, Table, register
+
+FIELDS = (
+    "at",
+    "actor__username",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "node_path",
+    "changes",
+    "reason",
+)
+
+
+def build(job: ExportJob, progress: Progress) -> Table:
+    events = audit_list(scope=job_scope(job))
+    kind = str(job.params.get("type") or "")
+    if kind:
+        events = events.filter(object_type=kind)
+    actions = labels_of(AuditAction)
+
+    def row(values: tuple[Any, ...]) -> list[Any]:
+        out = list(values)
+        out[2] = actions.get(out[2], out[2])
+        out[7] = json.dumps(out[7], ensure_ascii=False, default=str) if out[7] else ""
+        return out
+
+    return Table(
+        title=_("Nhật ký"),
+        headers=[
+            _("Thời điểm"),
+            _("Người thực hiện"),
+            _("Thao tác"),
+            _("Loại đối tượng"),
+            _("Mã đối tượng"),
+            _("Đối tượng"),
+            _("Mã đường dẫn đơn vị"),
+            _("Thay đổi"),
+            _("Lý do"),
+        ],
+        rows=stream(events, FIELDS, row),
+        formats={0: DATETIME},
+        total=events.count(),
+        widths={7: 60},
+    )
+
+
+register(
+    Exporter(
+        kind="audit_events",
+        label=gettext_lazy("Nhật ký thao tác"),
+        action=Action.EXPORT,
+        build=build,
+        filters=("type",),
+    )
+)

@@ -62,6 +62,7 @@ def menu(scope: Scope) -> list[MenuItem]:
         items.append(MenuItem(str(_("Minh chứng")), reverse("evidence:index"), "evidence"))
         items.append(MenuItem(str(_("Vụ việc")), reverse("incidents:list"), "incidents"))
         items.append(MenuItem(str(_("Phong trào")), reverse("movement"), "movement"))
+        items.append(MenuItem(str(_("Báo cáo định kỳ")), reverse("reports:list"), "reports"))
         # Decisions are seen through their issuer (commune or province); a unit officer follows
         # the unit's own result from its year page instead.
         if scope.roles() - {Role.UNIT_OFFICER}:
@@ -72,6 +73,8 @@ def menu(scope: Scope) -> list[MenuItem]:
         items.append(MenuItem(str(_("Nhập từ tệp")), reverse("units:import"), "import"))
     if scope.can_anywhere(Action.MEMBERSHIP_MANAGE):
         items.append(MenuItem(str(_("Người dùng")), reverse("accounts:user_list"), "users"))
+    if scope.can_anywhere(Action.TEMPLATE_MANAGE):
+        items.append(MenuItem(str(_("Mẫu văn bản")), reverse("doctemplates:list"), "templates"))
     if scope.can_anywhere(Action.EXPORT):
         items.append(MenuItem(str(_("Tệp đã xuất")), reverse("exports:list"), "exports"))
     if scope.can_anywhere(Action.AUDIT_VIEW):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from antq.cycles import views
+from antq.cycles import documents, views
 
 app_name = "cycles"
 urlpatterns = [
@@ -18,4 +18,9 @@ urlpatterns = [
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment"),
     path("assessments/<int:pk>/return/", views.assessment_return, name="assessment_return"),
     path("assessments/<int:pk>/preview/", views.assessment_preview, name="assessment_preview"),
+    path(
+        "assessments/<int:pk>/documents/<str:doc>.<str:fmt>",
+        documents.assessment_document,
+        name="assessment_document",
+    ),
 ]

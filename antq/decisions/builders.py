@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -76,48 +77,44 @@ def _issuer_parent(issuer: OrgNode) -> str:
     return texts.committee_name(issuer.parent)
 
 
-def _bases(decision: Decision) -> list[str]:
+def wording(decision: Decision, items: list[DecisionItem]) -> dict[str, Any]:
+    """The decision template in force for the issuer's province, filled in for these units."""
+    what = _what(items)
+    context: dict[str, Any] = {
+        "year": decision.cycle.year,
+        "what": what,
+        "WHAT": what.upper(),
+        "count": len(items),
+        "levels": level_summary(items) if decision.kind == DecisionKind.CLASSIFICATION else "",
+        "proposal_by": decision.proposal_by,
+        "proposal_ref": decision.proposal_ref,
+    }
+    fields = texts.decision_wording(decision.kind, decision.issuer, **context)
+    if not decision.proposal_by:
+        # Article 3 names the proposing body even when the draft leaves it blank.
+        context["proposal_by"] = fields["proposal_by"][texts.level_key(decision.issuer)]
+        fields = texts.decision_wording(decision.kind, decision.issuer, **context)
+    return fields
+
+
+def _bases(decision: Decision, fields: dict[str, Any]) -> list[str]:
     lines = decision.base_lines()
-    data = texts.texts()
     if decision.proposal_by:
-        template = data["proposal_with_ref"] if decision.proposal_ref else data["proposal"]
-        lines.append(
-            texts.fill(template, proposal_by=decision.proposal_by, proposal_ref=decision.proposal_ref)
-        )
+        lines.append(fields["proposal_with_ref"] if decision.proposal_ref else fields["proposal"])
     return lines
 
 
-def _articles(decision: Decision, items: list[DecisionItem]) -> list[str]:
-    data = texts.texts()
-    issuer = decision.issuer
-    what = _what(items)
-    section = data[decision.kind]
-    first = texts.fill(
-        section["article_1"],
-        count=len(items),
-        what=what,
-        year=decision.cycle.year,
-        levels=level_summary(items) if decision.kind == DecisionKind.CLASSIFICATION else "",
-    )
-    third = texts.fill(
-        data["article_3"][texts.level_key(issuer)],
-        issuer=texts.lower_name(issuer),
-        proposal_by=decision.proposal_by or texts.default_proposal_by(issuer),
-    )
-    return [first, data["article_2"], third]
+def _articles(decision: Decision, fields: dict[str, Any]) -> list[str]:
+    return [fields["article_1"], fields["article_2"], fields["article_3"][texts.level_key(decision.issuer)]]
 
 
 def subject(decision: Decision, items: list[DecisionItem]) -> str:
-    section = texts.texts()[decision.kind]
-    return texts.fill(section["subject"], what=_what(items), year=decision.cycle.year)
+    return str(wording(decision, items)["subject"])
 
 
-def annex(decision: Decision, items: list[DecisionItem]) -> Annex:
+def annex(decision: Decision, items: list[DecisionItem], fields: dict[str, Any] | None = None) -> Annex:
     """The list of units: name, kind, address (recognition) or the two scores and the level."""
-    what = _what(items)
-    title = texts.fill(
-        texts.texts()[decision.kind]["annex_title"], WHAT=what.upper(), what=what, year=decision.cycle.year
-    )
+    fields = wording(decision, items) if fields is None else fields
     rows: list[tuple[str, ...]]
     columns: tuple[str, ...]
     widths: tuple[int, ...]
@@ -141,7 +138,7 @@ def annex(decision: Decision, items: list[DecisionItem]) -> Annex:
         ]
         columns, widths = RECOGNITION_COLUMNS, RECOGNITION_WIDTHS
     return Annex(
-        title=title,
+        title=fields["annex_title"],
         columns=columns,
         rows=rows,
         widths=widths,
@@ -153,6 +150,7 @@ def official_document(decision: Decision, items: list[DecisionItem] | None = Non
     """The Quyết định in NĐ 30 form, with its annex of units."""
     items = decision_items(decision) if items is None else items
     issuer = decision.issuer
+    fields = wording(decision, items)
     return OfficialDocument(
         issuer=texts.committee_name(issuer),
         issuer_parent=_issuer_parent(issuer),
@@ -160,23 +158,29 @@ def official_document(decision: Decision, items: list[DecisionItem] | None = Non
         symbol=decision.symbol,
         place=decision.place or texts.place_name(issuer),
         date=_date(decision),
-        subject=subject(decision, items),
+        subject=fields["subject"],
         authority=_authority(issuer),
-        bases=_bases(decision),
-        articles=_articles(decision, items),
+        bases=_bases(decision, fields),
+        articles=_articles(decision, fields),
         recipients=decision.recipient_lines(),
         signer_prefix=decision.signer_prefix,
         signer_title=decision.signer_title,
         signer_name=decision.signer_name,
-        annex=annex(decision, items),
+        annex=annex(decision, items, fields),
     )
 
 
-def certificate(decision: Decision, item: DecisionItem, reference: str | None = None) -> Certificate:
+def certificate(
+    decision: Decision, item: DecisionItem, reference: str | None = None, body: str | None = None
+) -> Certificate:
     """One Giấy công nhận: the unit, the standard and year, the decision it rests on."""
     issuer = decision.issuer
     if reference is None:
         reference = official_document(decision, [item]).reference
+    if body is None:
+        body = str(
+            texts.decision_wording(decision.kind, issuer, year=decision.cycle.year)["certificate_body"]
+        )
     return Certificate(
         issuer=texts.committee_name(issuer),
         issuer_parent=_issuer_parent(issuer),
@@ -188,7 +192,7 @@ def certificate(decision: Decision, item: DecisionItem, reference: str | None = 
         signer_prefix=decision.signer_prefix,
         signer_title=decision.signer_title,
         signer_name=decision.signer_name,
-        body=(texts.fill(texts.texts()["certificate_body"], year=decision.cycle.year),),
+        body=(body,),
         decision_ref=reference,
     )
 
@@ -197,4 +201,7 @@ def certificates(decision: Decision, items: list[DecisionItem] | None = None) ->
     """One certificate per unit of a recognition decision."""
     items = decision_items(decision) if items is None else items
     reference = official_document(decision, items[:1]).reference
-    return [certificate(decision, item, reference) for item in items]
+    body = str(
+        texts.decision_wording(decision.kind, decision.issuer, year=decision.cycle.year)["certificate_body"]
+    )
+    return [certificate(decision, item, reference, body) for item in items]

@@ -265,3 +265,32 @@ class DocumentJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in {self.Status.PENDING, self.Status.RUNNING}
+
+
+class ReviewMeeting(TimeStampedModel):
+    """The meeting that reviewed the units of a draft decision (what its minutes and the submission
+    proposing the decision print). One per decision; written through `decisions.meeting`."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="meeting")
+    held_on = models.DateField(_("ngày họp"))
+    start_time = models.TimeField(_("giờ bắt đầu"))
+    end_time = models.TimeField(_("giờ kết thúc"), null=True, blank=True)
+    venue = models.CharField(_("địa điểm"), max_length=300)
+    chair = models.CharField(_("chủ trì (họ tên, chức vụ)"), max_length=200)
+    secretary = models.CharField(_("thư ký (họ tên, chức vụ)"), max_length=200)
+    # One participant per line ("Ông Nguyễn Văn B, Phó Trưởng Công an phường").
+    participants = models.TextField(_("thành phần tham dự (mỗi dòng một người)"), blank=True)
+    content = models.TextField(_("nội dung cuộc họp"), blank=True)
+    conclusion = models.TextField(_("kết luận"), blank=True)
+    submission_number = models.CharField(_("số tờ trình"), max_length=20, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("cuộc họp xét công nhận")
+        verbose_name_plural = _("cuộc họp xét công nhận")
+
+    def __str__(self) -> str:
+        return f"{self.decision} · {self.held_on:%d/%m/%Y}"
+
+    def participant_lines(self) -> list[str]:
+        return [line.strip() for line in self.participants.splitlines() if line.strip()]

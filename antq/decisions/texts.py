@@ -1,5 +1,9 @@
-"""Default wording of decisions (`data/texts.yaml`) and the names derived from the tree:
-"Phường Quy Nhơn" → "ỦY BAN NHÂN DÂN PHƯỜNG QUY NHƠN", "phường Quy Nhơn", place "Quy Nhơn"."""
+"""The wording of decisions and the names derived from the tree:
+"Phường Quy Nhơn" → "ỦY BAN NHÂN DÂN PHƯỜNG QUY NHƠN", "phường Quy Nhơn", place "Quy Nhơn".
+
+The fixed sentences come from the template files of `antq.doctemplates` (`recognition_decision`,
+`classification_decision`), so a province's replacement applies to its decisions.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from antq.doctemplates.choices import TemplateKind
+from antq.doctemplates.services import wording
 from antq.org.choices import NodeKind
 from antq.org.models import OrgNode
 
@@ -16,6 +22,10 @@ DATA = Path(__file__).with_name("data") / "texts.yaml"
 # Division words a node's name may start with, longest first ("Thành phố" before "Thị").
 DIVISIONS = ("Thành phố", "Đặc khu", "Phường", "Thị trấn", "Tỉnh", "Xã")
 COMMITTEE = "ỦY BAN NHÂN DÂN"
+TEMPLATE_KINDS = {
+    "recognition": TemplateKind.RECOGNITION_DECISION,
+    "classification": TemplateKind.CLASSIFICATION_DECISION,
+}
 
 
 @cache
@@ -49,27 +59,30 @@ def level_key(issuer: OrgNode) -> str:
     return "province" if issuer.kind == NodeKind.PROVINCE else "commune"
 
 
-def fill(template: str, **values: Any) -> str:
-    return template.format(**values)
-
-
-def default_proposal_by(issuer: OrgNode) -> str:
-    return fill(texts()["proposal_by"][level_key(issuer)], issuer=lower_name(issuer))
-
-
-def default_bases(kind: str) -> list[str]:
-    lines = list(texts()["common_bases"])
-    if kind == "classification":
-        lines += list(texts()["classification_bases"])
-    return lines
-
-
-def default_recipients(issuer: OrgNode) -> list[str]:
+def decision_wording(kind: str, issuer: OrgNode, **context: Any) -> dict[str, Any]:
+    """The fields of the decision template in force for the issuer's province, filled in;
+    `issuer` and `parent` are named from the tree, the rest comes from `context`."""
     parent = issuer.parent
-    return [
-        fill(line, parent=lower_name(parent) if parent is not None else "", issuer=lower_name(issuer))
-        for line in texts()["recipients"][level_key(issuer)]
-    ]
+    values = {
+        "issuer": lower_name(issuer),
+        "parent": lower_name(parent) if parent is not None else "",
+        **context,
+    }
+    return wording(TEMPLATE_KINDS[kind], issuer, values)
+
+
+def default_proposal_by(issuer: OrgNode, kind: str = "recognition") -> str:
+    return str(decision_wording(kind, issuer)["proposal_by"][level_key(issuer)])
+
+
+def default_bases(kind: str, issuer: OrgNode | None = None) -> list[str]:
+    if issuer is None:
+        return [str(line) for line in wording(TEMPLATE_KINDS[kind], None, {})["bases"]]
+    return [str(line) for line in decision_wording(kind, issuer)["bases"]]
+
+
+def default_recipients(issuer: OrgNode, kind: str = "recognition") -> list[str]:
+    return [str(line) for line in decision_wording(kind, issuer)["recipients"][level_key(issuer)]]
 
 
 def kind_words(kinds: set[str]) -> str:
@@ -80,11 +93,13 @@ def kind_words(kinds: set[str]) -> str:
 
 def default_draft_fields(issuer: OrgNode, kind: str) -> dict[str, Any]:
     """What a new draft starts with (every field stays editable until issue)."""
+    fields = decision_wording(kind, issuer)
+    level = level_key(issuer)
     return {
         "place": place_name(issuer),
         "symbol": "QĐ-UBND",
         "signer_title": "CHỦ TỊCH",
-        "proposal_by": default_proposal_by(issuer),
-        "bases": "\n".join(default_bases(kind)),
-        "recipients": "\n".join(default_recipients(issuer)),
+        "proposal_by": fields["proposal_by"][level],
+        "bases": "\n".join(fields["bases"]),
+        "recipients": "\n".join(fields["recipients"][level]),
     }

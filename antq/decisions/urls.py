@@ -1,6 +1,6 @@
 from django.urls import path
 
-from antq.decisions import views
+from antq.decisions import meeting_views, views
 
 app_name = "decisions"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.decision_cancel, name="cancel"),
     path("<int:pk>/files/<str:what>", views.decision_file, name="file"),
     path("<int:pk>/files/<str:what>/status/", views.decision_file_status, name="file_status"),
+    path("<int:pk>/meeting/", meeting_views.meeting_edit, name="meeting"),
+    path("<int:pk>/meeting/<str:doc>.<str:fmt>", meeting_views.meeting_document, name="meeting_document"),
     path("certificates/<int:pk>.pdf", views.unit_certificate, name="certificate"),
     path("units/<int:pk>/", views.unit_status, name="unit_status"),
     path("authorities/<int:pk>/", views.authority_table, name="authorities"),

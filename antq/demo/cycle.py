@@ -30,6 +30,7 @@ from antq.initiatives.models import InitiativeType
 from antq.initiatives.services import activity_add, initiative_create
 from antq.org.choices import NodeKind
 from antq.org.models import OrgNode
+from antq.reports.demo import load_demo_reports
 
 YEAR = 2026
 # A one-page PDF (what a scanned document is to the register: a real file of a real type).
@@ -208,6 +209,15 @@ def load_demo_cycle(*, province: OrgNode, commune: OrgNode, users: dict[str, Use
             )
     # The province's other communes, further along, and last year closed (issue 6's dashboards).
     load_demo_province_years(cycle=cycle, home_commune=commune, actor=officer)
+    # The 6-month reports: communes sent theirs (one late), the province's is prefilled from them.
+    load_demo_reports(
+        province=province,
+        home_commune=commune,
+        year=YEAR,
+        police=police,
+        officer=officer,
+        admin=users["quantri"],
+    )
     return cycle
 
 

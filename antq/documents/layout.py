@@ -79,7 +79,8 @@ def section_paragraphs(doc: OfficialDocument) -> list[Paragraph]:
     bold labels), for renderers that lay out articles only (the PDF)."""
     out = [Paragraph("", line) for line in lines(doc.lead_in)]
     for section in doc.sections:
-        out.append(Paragraph(clean(section.heading).strip(), ""))
+        if clean(section.heading).strip():
+            out.append(Paragraph(clean(section.heading).strip(), ""))
         for text in section.paragraphs:
             out.extend(Paragraph("", line) for line in lines(text))
         for item in section.items:
@@ -87,6 +88,11 @@ def section_paragraphs(doc: OfficialDocument) -> list[Paragraph]:
             for text in item.lines:
                 out.extend(Paragraph("", line) for line in lines(text))
     return out
+
+
+def closing_lines(doc: OfficialDocument) -> list[str]:
+    """The paragraphs between the body (or its table) and the signature, blank ones dropped."""
+    return [line for text in doc.closing for line in lines(text)]
 
 
 def number_line(code: str) -> str:

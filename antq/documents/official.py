@@ -13,6 +13,9 @@ NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 DECISION = "QUYẾT ĐỊNH"
 PLAN = "KẾ HOẠCH"
+REPORT = "BÁO CÁO"
+SUBMISSION = "TỜ TRÌNH"
+MINUTES = "BIÊN BẢN"
 RECOGNITION_CERTIFICATE = "GIẤY CÔNG NHẬN"
 RECIPIENTS_LABEL = "Nơi nhận:"
 ANNEX_LABEL = "PHỤ LỤC"
@@ -51,7 +54,7 @@ class SectionItem:
 class DocumentSection:
     """A headed part of a plan or a report: "I. MỤC ĐÍCH, YÊU CẦU", its paragraphs, its points."""
 
-    heading: str
+    heading: str  # empty for points that follow the lead-in directly ("1. Tiêu chí 1: …")
     paragraphs: Sequence[str] = ()
     items: Sequence[SectionItem] = ()
 
@@ -80,6 +83,14 @@ class OfficialDocument:
     # and the headed sections printed after the articles (a plan usually has sections, no articles).
     lead_in: str = ""
     sections: Sequence[DocumentSection] = ()
+    # A submission is addressed ("Kính gửi: Ủy ban nhân dân …", under the subject); a score sheet or
+    # minutes carry a table in the body (after the sections) and closing paragraphs after it.
+    addressee: str = ""
+    table: Annex | None = None
+    closing: Sequence[str] = ()
+    # Minutes are signed by the secretary too: that signature takes the left column ("Nơi nhận").
+    second_signer_title: str = ""
+    second_signer_name: str = ""
 
     @property
     def code(self) -> str:

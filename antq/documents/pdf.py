@@ -41,13 +41,20 @@ def _heading(issuer_parent: str, issuer: str, code: str, dateline: str) -> dict[
 
 
 def _annex(doc: OfficialDocument, annex: Annex) -> dict[str, Any]:
-    """Context of the annex table: percentages, and each cell paired with its centring."""
-    centered = layout.centered_columns(annex)
+    """Context of the annex: its label, title and reference, and its table."""
     return {
         "label": ANNEX_LABEL,
-        "title": layout.clean(annex.title),
         "subtitle": layout.clean(annex.subtitle),
         "note": layout.annex_note(doc, annex),
+        **_grid(annex),
+    }
+
+
+def _grid(annex: Annex) -> dict[str, Any]:
+    """Context of a table: percentages, and each cell paired with its centring."""
+    centered = layout.centered_columns(annex)
+    return {
+        "title": layout.clean(annex.title),
         "widths": [f"{fraction * 100:.2f}" for fraction in layout.column_fractions(annex)],
         "columns": [layout.clean(column) for column in annex.columns],
         "rows": [[(layout.clean(cell), centered[i]) for i, cell in enumerate(row)] for row in annex.rows],
@@ -70,6 +77,11 @@ def official_html(doc: OfficialDocument) -> str:
         recipients=layout.recipients(doc),
         signer_titles=layout.lines(doc.signer_prefix) + layout.lines(doc.signer_title),
         signer_name=layout.clean(doc.signer_name).strip(),
+        second_signer_titles=layout.lines(doc.second_signer_title),
+        second_signer_name=layout.clean(doc.second_signer_name).strip(),
+        addressee=layout.clean(doc.addressee).strip(),
+        table=_grid(doc.table) if doc.table else None,
+        closing=layout.closing_lines(doc),
         annex=_annex(doc, doc.annex) if doc.annex else None,
     )
     return render_to_string("documents/official.html", context)

@@ -41,7 +41,14 @@ def official_docx(doc: OfficialDocument) -> bytes:
             w.run(p, paragraph.label + " ", bold=True)
         w.run(p, paragraph.text)
     for section in doc.sections:
-        p = _section(document, section)
+        p = _section(document, section) or p
+    if doc.table:
+        if doc.table.title.strip():
+            w.para(document, layout.clean(doc.table.title).strip(), bold=True, before=12, after=6)
+        _grid(document, doc.table, width)
+        p = None
+    for line in layout.closing_lines(doc):
+        p = w.para(document, line, align=w.JUSTIFY, before=6, indent=12.7)
     if p is not None:
         p.paragraph_format.keep_with_next = True  # the signature never starts a page on its own
     _closing(document, doc, width)
@@ -57,6 +64,8 @@ def _preamble(document: Any, doc: OfficialDocument, width: int) -> None:
     w.para(document, layout.clean(doc.kind), bold=True, before=18)
     w.para(document, layout.clean(doc.subject).strip(), bold=True)
     w.rule(document, Mm(35), width)
+    if doc.addressee.strip():
+        w.para(document, layout.clean(doc.addressee).strip(), before=12, after=6)
     if doc.authority.strip():
         w.para(document, layout.clean(doc.authority).strip(), bold=True, before=12, after=6)
     italic = layout.bases_italic(doc)
@@ -70,10 +79,17 @@ def _preamble(document: Any, doc: OfficialDocument, width: int) -> None:
 
 def _section(document: Any, section: DocumentSection) -> Any:
     """A headed section: the heading in bold, its paragraphs, then its numbered points."""
-    p = w.para(
-        document, layout.clean(section.heading).strip(), bold=True, align=w.JUSTIFY, before=12, indent=12.7
-    )
-    p.paragraph_format.keep_with_next = True
+    p = None
+    if layout.clean(section.heading).strip():
+        p = w.para(
+            document,
+            layout.clean(section.heading).strip(),
+            bold=True,
+            align=w.JUSTIFY,
+            before=12,
+            indent=12.7,
+        )
+        p.paragraph_format.keep_with_next = True
     for text in section.paragraphs:
         for line in layout.lines(text):
             p = w.para(document, line, align=w.JUSTIFY, before=6, indent=12.7)
@@ -94,16 +110,22 @@ def _closing(document: Any, doc: OfficialDocument, width: int) -> None:
     recipients, signature = block.rows[0].cells
     _row_flag(block.rows[0], "w:cantSplit")  # "Nơi nhận" and the signature share one page
     lines = layout.recipients(doc)
-    if lines:
+    if doc.second_signer_title.strip():
+        _signature(recipients, layout.lines(doc.second_signer_title), doc.second_signer_name)
+    elif lines:
         w.para(recipients, RECIPIENTS_LABEL, size=12, bold=True, italic=True, align=w.LEFT, before=12)
         for line in lines:
             w.para(recipients, line, size=11, align=w.LEFT)
-    titles = layout.lines(doc.signer_prefix) + layout.lines(doc.signer_title)
+    _signature(signature, layout.lines(doc.signer_prefix) + layout.lines(doc.signer_title), doc.signer_name)
+
+
+def _signature(cell: Any, titles: list[str], name: str) -> None:
+    """Titles in bold, room for the signature and the seal, then the signer's name."""
     for index, title in enumerate(titles):
-        w.para(signature, title, bold=True, before=12 if index == 0 else 0)
-    space = w.para(signature)
-    space.paragraph_format.line_spacing = Mm(26)  # room for the signature and the seal
-    w.para(signature, layout.clean(doc.signer_name).strip(), bold=True)
+        w.para(cell, title, bold=True, before=12 if index == 0 else 0)
+    space = w.para(cell)
+    space.paragraph_format.line_spacing = Mm(26)
+    w.para(cell, layout.clean(name).strip(), bold=True)
 
 
 def _row_flag(row: Any, tag: str) -> None:
@@ -121,6 +143,11 @@ def _annex(document: Any, doc: OfficialDocument, annex: Annex, width: int) -> No
     w.para(document, layout.annex_note(doc, annex), italic=True)
     w.rule(document, Mm(35), width)
     w.para(document, size=6, after=6)
+    _grid(document, annex, width)
+
+
+def _grid(document: Any, annex: Annex, width: int) -> None:
+    """A bordered table whose header row repeats on every page."""
     widths = [int(width * fraction) for fraction in layout.column_fractions(annex)]
     centered = layout.centered_columns(annex)
     grid = w.table(document, 2, widths, grid=True)

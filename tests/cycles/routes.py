@@ -153,6 +153,10 @@ def _assessment(personas, tree, where):  # type: ignore[no-untyped-def]
     return {"pk": assessment(personas, tree, where).pk}
 
 
+def _assessment_pdf(personas, tree, where):  # type: ignore[no-untyped-def]
+    return {"pk": assessment(personas, tree, where).pk, "doc": "score-sheet", "fmt": "docx"}
+
+
 def _assessment_submitted(personas, tree, where):  # type: ignore[no-untyped-def]
     return {"pk": assessment(personas, tree, where, status=AssessmentStatus.SUBMITTED).pk}
 
@@ -200,6 +204,8 @@ ROUTES: dict[str, Route] = {
         "self_assess", target=_start, where=RECORD_TARGETS, method="post", ok=(302,)
     ),
     "cycles:assessment": Route("view", target=_assessment, where=RECORD_TARGETS),
+    # The unit's report and score sheet: read by whoever sees the assessment.
+    "cycles:assessment_document": Route("view", target=_assessment_pdf, where=UNIT_TARGETS),
     "cycles:assessment_return": Route(
         "assessment_review",
         target=_assessment_submitted,

@@ -97,6 +97,11 @@ ROUTES: dict[str, Route] = {
         "view", target=_decision(DecisionStatus.ISSUED, what="decision.pdf"), where=ISSUERS, ok=(200, 286)
     ),
     "decisions:certificate": Route("view", target=_certificate, where=UNITS),
+    # The review meeting: recorded by the drafters, its submission and minutes read by every reader.
+    "decisions:meeting": Route("decision_draft", target=_decision(DecisionStatus.DRAFT), where=ISSUERS),
+    "decisions:meeting_document": Route(
+        "view", target=_decision(DecisionStatus.DRAFT, doc="minutes", fmt="docx"), where=ISSUERS
+    ),
     "decisions:unit_status": Route("view", target="unit"),
     "decisions:authorities": Route("cycle_manage", target=_province, where=("province", "other_province")),
     "decisions:award_list": Route("view"),

@@ -1,0 +1,248 @@
+"""The unit's documents of one year, as DOCX and PDF in the NĐ 30/2020 layout: its report on meeting
+the TT 124 criteria (like the reports units send with their file) and the QĐ 510 score sheet with
+the self and the superior columns.
+
+Built from the assessment as the read-only sheet shows it (`AssessmentSheet` in READ mode), with the
+wording of the province's template (`antq.doctemplates`). The view is here too: it only reads.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from antq.accounts.roles import Action
+from antq.accounts.scope import scope_of
+from antq.core.http import AuthedHttpRequest
+from antq.core.text import fold
+from antq.cycles import access, facts, services
+from antq.cycles.models import Assessment, Registration
+from antq.cycles.sheet import READ, AssessmentSheet, DocOption
+from antq.decisions.texts import lower_name, place_name
+from antq.doctemplates.choices import TemplateKind
+from antq.doctemplates.services import wording
+from antq.documents import DocumentSection, OfficialDocument, SectionItem, render_docx, render_pdf
+from antq.documents.official import Annex
+from antq.evidence.models import DocType, EvidenceDocument
+from antq.evidence.selectors import evidence_list
+from antq.org.choices import NodeKind
+from antq.org.models import OrgNode
+
+DOCS = {"report": TemplateKind.UNIT_CRITERIA_REPORT, "score-sheet": TemplateKind.SCORE_SHEET}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+# How the unit's kind reads inside a sentence ("xây dựng cơ quan đạt tiêu chuẩn …").
+KIND_WORDS = {
+    NodeKind.RESIDENTIAL_AREA: "khu dân cư",
+    NodeKind.AGENCY: "cơ quan",
+    NodeKind.ENTERPRISE: "doanh nghiệp",
+    NodeKind.SCHOOL: "cơ sở giáo dục",
+}
+SCORE_WIDTHS = (6, 40, 10, 10, 10, 24)
+
+
+def points(value: Any) -> str:
+    """Points the Vietnamese way: "8", "7,5"; "" when there are none."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(str(value)).normalize()
+    return f"{number:f}".replace(".", ",")
+
+
+def item_number(item_id: str) -> str:
+    """ "QD510.CQ.4.c" → "4.c": the item's number on the printed sheet."""
+    parts = item_id.split(".")
+    return ".".join(parts[2:]) if len(parts) > 2 else item_id
+
+
+def kind_word(node: OrgNode) -> str:
+    if node.kind == NodeKind.COMMUNE:
+        return (node.division or "xã").lower()
+    return KIND_WORDS.get(NodeKind(node.kind), "đơn vị")
+
+
+def context(assessment: Assessment, registration: Registration | None) -> dict[str, Any]:
+    """The placeholders both documents share: the unit, its commune (or province), the year."""
+    node = assessment.node
+    parent = node.parent
+    above = lower_name(parent) if parent is not None else ""
+    return {
+        "unit": node.name,
+        "UNIT": node.name.upper(),
+        "unit_kind": kind_word(node),
+        "year": assessment.cycle.year,
+        "commune": above,
+        "COMMUNE": above.upper(),
+        "superior": f"Công an {above}" if above else "",
+        "registered_on": registration.registered_on.strftime("%d/%m/%Y") if registration else "",
+    }
+
+
+def cite(document: DocOption, by_id: dict[int, EvidenceDocument]) -> str:
+    """ "Quyết định số 295/QĐ-SKHĐT ngày 08/8/2022 của Sở X: Về việc …"."""
+    record = by_id.get(document.id)
+    if record is None:
+        return document.label
+    kind = str(DocType(record.doc_type).label) if record.doc_type in DocType.values else ""
+    words = [kind]
+    if record.number_symbol:
+        words.append(f"số {record.number_symbol}")
+    day = record.issue_date
+    words.append(f"ngày {day.day:02d}/{day.month:02d}/{day.year}")
+    if record.issuer:
+        words.append(f"của {record.issuer}")
+    return f"- {' '.join(word for word in words if word)}: {record.title}"
+
+
+def _frame(assessment: Assessment, fields: dict[str, Any]) -> dict[str, Any]:
+    """What every document of the unit shares: heading, date, signer, recipients."""
+    node = assessment.node
+    return {
+        "issuer": fields["issuer"],
+        "issuer_parent": fields["issuer_parent"],
+        "number": "",
+        "symbol": fields["symbol"],
+        "place": place_name(node.parent) if node.parent is not None else "",
+        "date": timezone.localdate(),
+        "kind": fields["document_kind"],
+        "subject": fields["subject"],
+        "recipients": fields["recipients"],
+        "signer_prefix": fields["signer_prefix"],
+        "signer_title": fields["signer_title"],
+        "signer_name": node.contact_name,
+    }
+
+
+def report_document(
+    sheet: AssessmentSheet, registration: Registration | None, records: list[EvidenceDocument]
+) -> OfficialDocument:
+    """ "1. Tiêu chí 1: …" per criterion with the unit's notes and evidence, then the conclusion."""
+    assessment = sheet.assessment
+    by_id = {record.pk: record for record in records}
+    passed = sum(1 for s in sheet.sections if (s.result or {}).get("status") == "passed")
+    total = len(sheet.sections)
+    values = {**context(assessment, registration), "passed": f"{passed:02d}", "total": f"{total:02d}"}
+    fields = wording(TemplateKind.UNIT_CRITERIA_REPORT, assessment.node, values)
+    items = []
+    for index, section in enumerate(sheet.sections, start=1):
+        lines = [section.note_raw.strip() or fields["no_notes"]]
+        chosen = section.chosen_documents
+        if chosen:
+            lines.append(fields["evidence"])
+            lines.extend(cite(document, by_id) for document in chosen)
+        status = (section.result or {}).get("status")
+        if status == "passed":
+            lines.append(fields["passed_word"])
+        elif status == "failed":
+            lines.append(fields["failed_word"])
+        items.append(
+            SectionItem(
+                label=f"{index}.", title=f"{fields['criterion']} {index}: {section.text}", lines=lines
+            )
+        )
+    opening = fields["registered"] if registration is not None else fields["not_registered"]
+    all_met = total > 0 and passed == total
+    return OfficialDocument(
+        **_frame(assessment, fields),
+        lead_in=f"{fields['lead_in']}\n{opening}",
+        sections=[DocumentSection(heading="", items=items)],
+        closing=[
+            fields["conclusion"],
+            fields["proposal"] if all_met else fields["proposal_not_met"],
+            fields["closing"],
+        ],
+    )
+
+
+def score_sheet_document(sheet: AssessmentSheet, registration: Registration | None) -> OfficialDocument:
+    """The QĐ 510 sheet: one row per item and sub-item, both columns, the reasons for deductions."""
+    assessment = sheet.assessment
+    qd510 = sheet.result.get("qd510") or {}
+    totals = qd510.get("totals") or {}
+    classification = qd510.get("classification") or {}
+    values = {
+        **context(assessment, registration),
+        "self_total": points(totals.get("self")) or "—",
+        "total": points(totals.get("superior")) or "—",
+        "max_total": points(totals.get("max")),
+        "level": classification.get("label_vi") or "",
+    }
+    fields = wording(TemplateKind.SCORE_SHEET, assessment.node, values)
+    rows = []
+    for row in sheet.rows:
+        label = f"- {row.label}" if row.level else row.label
+        reason = row.reason_raw if row.is_leaf else ""
+        rows.append(
+            (
+                item_number(row.id),
+                label,
+                str(row.max_points),
+                points(row.self_value),
+                points(row.superior_value),
+                reason,
+            )
+        )
+    rows.append(
+        (
+            "",
+            fields["total_row"],
+            points(totals.get("max")),
+            points(totals.get("self")),
+            points(totals.get("superior")),
+            "",
+        )
+    )
+    closing = [fields["totals"]]
+    if totals.get("superior") is None:
+        closing.append(fields["not_reviewed"])
+    if classification:
+        closing.append(fields["classification"])
+        if classification.get("provisional") or not qd510.get("verified", True):
+            closing.append(fields["provisional"])
+    return OfficialDocument(
+        **_frame(assessment, fields),
+        lead_in=fields["lead_in"],
+        table=Annex(title="", columns=fields["columns"], rows=rows, widths=SCORE_WIDTHS),
+        closing=closing,
+    )
+
+
+def filename(assessment: Assessment, doc: str, fmt: str) -> str:
+    stem = "bao-cao-tieu-chi" if doc == "report" else "bang-cham-diem"
+    return f"{slugify(fold(f'{stem}-{assessment.node.name}-{assessment.cycle.year}'))}.{fmt}"
+
+
+@login_required
+def assessment_document(request: AuthedHttpRequest, pk: int, doc: str, fmt: str) -> HttpResponse:
+    """The unit's report or score sheet as DOCX or PDF, for whoever sees the assessment."""
+    if doc not in DOCS or fmt not in CONTENT_TYPES:
+        raise Http404
+    scope = scope_of(request)
+    assessment = access.assessment_for(scope, pk, Action.VIEW)
+    prefetch_related_objects([assessment.cycle], "frameworks")
+    registration = services.registration_of(assessment)
+    records = list(evidence_list(scope=scope, node=assessment.node, year=assessment.cycle.year))
+    evaluation = facts.evaluate(assessment, registration)
+    sheet = AssessmentSheet(
+        assessment=assessment,
+        registration=registration,
+        documents=records,
+        result=evaluation.result or assessment.result or {},
+        mode=READ,
+    )
+    if doc == "report":
+        document = report_document(sheet, registration, records)
+    else:
+        document = score_sheet_document(sheet, registration)
+    content = render_pdf(document) if fmt == "pdf" else render_docx(document)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename(assessment, doc, fmt)}"'
+    return response

@@ -1,0 +1,63 @@
+"""The reporting board as a table (XLSX): one row per child, then one row per level's rates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from antq.core.xlsx import DATE, DATETIME, PERCENT
+from antq.reports.choices import ReportStatus, level_of
+from antq.reports.selectors import Board
+
+
+def board_table(board: Board) -> tuple[str, list[str], list[list[Any]], list[str | None]]:
+    """(sheet title, headers, rows, formats) of a board."""
+    headers = [
+        _("Đơn vị"),
+        _("Mã"),
+        _("Tình hình"),
+        _("Trạng thái báo cáo"),
+        _("Hạn gửi"),
+        _("Gửi lần đầu lúc"),
+        _("Tỷ lệ báo cáo"),
+        _("Tỷ lệ đúng hạn"),
+    ]
+    formats: list[str | None] = [None, None, None, None, DATE, DATETIME, PERCENT, PERCENT]
+    rows: list[list[Any]] = []
+    for row in board.rows:
+        report = row.report
+        state = row.state_label + (_(" (quá hạn)") if row.overdue else "")
+        rows.append(
+            [
+                row.node.name,
+                row.node.code,
+                state,
+                str(ReportStatus(report.status).label) if report is not None else _("Chưa lập"),
+                board.definition.deadline_for(level_of(row.node.kind), board.year),
+                report.submitted_at if report is not None else None,
+                None,
+                None,
+            ]
+        )
+    for level in board.levels:
+        rows.append(
+            [
+                _("%(level)s: %(reported)s/%(expected)s đã báo cáo, %(on_time)s đúng hạn")
+                % {
+                    "level": level.label,
+                    "reported": level.reported,
+                    "expected": level.expected,
+                    "on_time": level.on_time,
+                },
+                "",
+                "",
+                "",
+                level.deadline,
+                None,
+                float(level.rate) if level.rate is not None else None,
+                float(level.on_time_rate) if level.on_time_rate is not None else None,
+            ]
+        )
+    title = _("Tình hình báo cáo %(year)s") % {"year": board.year}
+    return title, [str(h) for h in headers], rows, formats

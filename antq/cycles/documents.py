@@ -176,6 +176,12 @@ def score_sheet_document(sheet: AssessmentSheet, registration: Registration | No
         "level": classification.get("label_vi") or "",
     }
     fields = wording(TemplateKind.SCORE_SHEET, assessment.node, values)
+    if not qd510:
+        # Residential areas and communes have no verified QĐ 510 sheet until one is created or
+        # imported (domain README): say so rather than print an empty table with "—/ điểm".
+        return OfficialDocument(
+            **_frame(assessment, fields), lead_in=fields["lead_in"], closing=[fields["no_sheet"]]
+        )
     rows = []
     for row in sheet.rows:
         label = f"- {row.label}" if row.level else row.label

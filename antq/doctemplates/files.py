@@ -55,8 +55,11 @@ def default_file(kind: str) -> TemplateFile:
 
 
 @lru_cache(maxsize=256)
-def parse(kind: str, text: str) -> TemplateFile:
-    """Check a template file's text against its kind's default; ValidationError lists every problem."""
+def parse(kind: str, text: str, *, fill_missing: bool = False) -> TemplateFile:
+    """Check a template file's text against its kind's default; ValidationError lists every problem.
+
+    `fill_missing`: for a file stored earlier, a field the defaults gained since is taken from them
+    (an upload is still refused without it, so what an administrator sends is always complete)."""
     default = default_file(kind)
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise ValidationError(
@@ -90,7 +93,7 @@ def parse(kind: str, text: str) -> TemplateFile:
             )
     fields: dict[str, Any] = {}
     try:
-        fields = _check(kind, text, default.placeholders, data["fields"], default.fields)
+        fields = _check(kind, text, default.placeholders, data["fields"], default.fields, fill_missing)
     except ValidationError as exc:
         errors.extend(exc.messages)
     if errors:
@@ -104,6 +107,7 @@ def _check(
     allowed: Mapping[str, str],
     fields: Any,
     shape: Mapping[str, Any] | None = None,
+    fill_missing: bool = False,
 ) -> dict[str, Any]:
     """The fields with numbers turned to text, or ValidationError naming each bad line and field."""
     lines = _lines(text)
@@ -122,6 +126,9 @@ def _check(
                 return {}
             result = {}
             for key in expected or value:
+                if key not in value and fill_missing and expected is not None:
+                    result[key] = expected[key]  # a field added to the defaults after the upload
+                    continue
                 if key not in value:
                     errors.append(
                         _("Trường «%(field)s»: thiếu trong tệp (mẫu mặc định có trường này).")

@@ -52,7 +52,7 @@ def wording(kind: str, province: OrgNode | None, context: Mapping[str, Any]) -> 
     ignored (the caller may pass more than a kind uses).
     """
     kind = TemplateKind(kind).value
-    checked = files.parse(kind, template_text(kind, province))
+    checked = files.parse(kind, template_text(kind, province), fill_missing=True)
     values = {name: "" if context.get(name) is None else str(context[name]) for name in checked.placeholders}
     filled: dict[str, Any] = files.fill(dict(checked.fields), values)
     return filled

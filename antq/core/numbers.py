@@ -1,0 +1,63 @@
+"""Numbers as officers read them, the same on every page, document and spreadsheet.
+
+Shares are rounded half up (as people round by hand and as Excel shows them), never half to even
+(Python's `round`) or through floats: 12,25% prints 12,3% on the dashboard, the report and the board.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django.utils import numberformat
+from django.utils.formats import get_format
+
+
+def share(numerator: int, denominator: int | None, *, places: int = 1) -> Decimal | None:
+    """numerator / denominator as a percentage rounded half up to `places`; None when undefined."""
+    if not denominator:
+        return None
+    exact = Decimal(numerator * 100) / Decimal(denominator)
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def decimal_text(value: Decimal) -> str:
+    """A decimal in the active language's notation: 80,5 (vi), 80.5 (en); grouped by thousands."""
+    return numberformat.format(
+        value,
+        get_format("DECIMAL_SEPARATOR"),
+        decimal_pos=max(0, -int(value.as_tuple().exponent)),
+        grouping=3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
+
+
+def count_text(value: int) -> str:
+    """A whole number grouped by thousands: 20.011 (vi), 20,011 (en)."""
+    return decimal_text(Decimal(int(value)))
+
+
+def percent_text(numerator: int, denominator: int | None, *, places: int = 1) -> str:
+    """ "80,5%", or "—" when there is nothing to divide by."""
+    value = share(numerator, denominator, places=places)
+    return "—" if value is None else f"{decimal_text(value)}%"
+
+
+def percent_against(numerator: int, denominator: int | None, target: Decimal, *, met: bool) -> str:
+    """The share shown beside a target: with more places when one place would hide the verdict
+    (79,96% is "80,0%" rounded, yet below 80%)."""
+    for places in (1, 2, 3):
+        value = share(numerator, denominator, places=places)
+        if value is None:
+            return "—"
+        if (value >= target) == met or places == 3:
+            break
+    if not met and value >= target:
+        return f"< {decimal_text(target)}%"
+    return f"{decimal_text(value)}%"
+
+
+def fraction_share(numerator: int, denominator: int) -> Fraction:
+    """The exact share (for comparisons with a target: never on rounded numbers)."""
+    return Fraction(numerator * 100, denominator)

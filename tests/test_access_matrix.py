@@ -172,7 +172,7 @@ KIND_LIMITS: dict[tuple[str, str], set[str]] = {
     ("commune_police", "report_write"): {"commune"},
     ("province_officer", "report_write"): {"province"},
     ("commune_police", "report_review"): {"unit"},
-    ("province_officer", "report_review"): {"commune"},
+    ("province_officer", "report_review"): {"commune", "unit"},
     ("province_officer", "report_define"): {"province"},
 }
 

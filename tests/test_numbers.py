@@ -20,3 +20,10 @@ def test_a_share_beside_its_target_never_hides_the_verdict():
         assert percent_against(7996, 10000, Decimal(80), met=False) == "79,96%"
         assert percent_against(799999, 1000000, Decimal(80), met=False) == "< 80%"
         assert percent_against(8, 10, Decimal(80), met=True) == "80,0%"
+
+
+def test_above_targets_are_strict():
+    with translation.override("vi"):
+        assert percent_against(8, 10, Decimal(80), met=False, above=True) == "80,0%"  # exactly 80: not above
+        assert percent_against(800001, 1000000, Decimal(80), met=True, above=True) == "> 80%"
+        assert percent_against(8004, 10000, Decimal(80), met=True, above=True) == "80,04%"

@@ -82,3 +82,25 @@ def test_the_response_is_an_attachment_with_the_vietnamese_name():
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = _open(b"".join(response.streaming_content))
     assert sheet["A2"].value == "Tổ 1"
+
+
+def test_decimal_cells_are_numbers_with_their_column_format():
+    rows = [[Decimal("87.25"), Decimal("0.805"), Decimal("12")], [Decimal("NaN"), Decimal("Infinity"), None]]
+    sheet = _open(
+        write_table("T", ["Điểm", "Tỷ lệ", "Số"], rows, formats={0: DECIMAL, 1: PERCENT, 2: INTEGER})
+    )
+    score, share, count = sheet[2]
+    assert score.data_type == "n" and score.value == pytest.approx(87.25) and score.number_format == "0.00"
+    assert share.data_type == "n" and share.number_format == "0.0%"
+    assert count.data_type == "n" and count.value == 12 and count.number_format == "0"
+    # Excel has no NaN nor infinity: such a cell is left empty and the file still opens.
+    assert [c.value for c in sheet[3]] == [None, None, None]
+
+
+@pytest.mark.parametrize("value", [0.805, Decimal("0.805")])
+def test_a_percentage_is_the_fraction_shown_as_percent(value):
+    sheet = _open(write_table("T", ["Tỷ lệ"], [[value]], formats=[PERCENT]))
+    cell = sheet["A2"]
+    # 80.5 % is stored as 0.805 with "0.0%": Excel shows "80.5%" and sums the column.
+    assert cell.value == pytest.approx(0.805)
+    assert cell.number_format == "0.0%" == PERCENT

@@ -162,7 +162,9 @@ ACTION_NODE_KINDS: dict[tuple[str, str], frozenset[str]] = {
     (Role.COMMUNE_POLICE, A.REPORT_WRITE): frozenset({NodeKind.COMMUNE}),
     (Role.PROVINCE_OFFICER, A.REPORT_WRITE): frozenset({NodeKind.PROVINCE}),
     (Role.COMMUNE_POLICE, A.REPORT_REVIEW): UNIT_KINDS,
-    (Role.PROVINCE_OFFICER, A.REPORT_REVIEW): frozenset({NodeKind.COMMUNE}),
+    # Province officers receive the communes' reports and those of the units the province manages
+    # directly (the reports service limits them to units whose parent is the province).
+    (Role.PROVINCE_OFFICER, A.REPORT_REVIEW): UNIT_KINDS | {NodeKind.COMMUNE},
     (Role.PROVINCE_OFFICER, A.REPORT_DEFINE): frozenset({NodeKind.PROVINCE}),
 }
 

@@ -11,7 +11,7 @@ from antq.accounts.roles import Action
 from antq.coordination import selectors
 from antq.coordination.choices import AgreementKind, AgreementStatus
 from antq.coordination.forms import FilterForm
-from antq.exports.building import form_data, job_scope, labels_of, param_node, stream
+from antq.exports.building import form_data, in_job_node, job_scope, labels_of, param_node, stream
 from antq.exports.models import ExportJob
 from antq.exports.registry import DATE, INTEGER, Exporter, Progress, Table, register
 
@@ -39,7 +39,8 @@ def build(job: ExportJob, progress: Progress) -> Table:
     scope = job_scope(job)
     data = form_data(job, FilterForm)
     filters = selectors.CoordinationFilters(within=job.node, node=param_node(scope, data.get("node")))
-    qs = selectors.agreement_list(scope=scope, filters=filters)
+    # A node chosen in the filter overrides `within` in the selector: keep to the job's node anyway.
+    qs = in_job_node(selectors.agreement_list(scope=scope, filters=filters), job)
     kinds, statuses = labels_of(AgreementKind), labels_of(AgreementStatus)
 
     def row(values: tuple[Any, ...]) -> list[Any]:

@@ -44,17 +44,25 @@ def percent_text(numerator: int, denominator: int | None, *, places: int = 1) ->
     return "—" if value is None else f"{decimal_text(value)}%"
 
 
-def percent_against(numerator: int, denominator: int | None, target: Decimal, *, met: bool) -> str:
-    """The share shown beside a target: with more places when one place would hide the verdict
-    (79,96% is "80,0%" rounded, yet below 80%)."""
-    for places in (1, 2, 3):
-        value = share(numerator, denominator, places=places)
-        if value is None:
-            return "—"
-        if (value >= target) == met or places == 3:
+def percent_against(
+    numerator: int, denominator: int | None, target: Decimal, *, met: bool, above: bool = False
+) -> str:
+    """The share shown beside a target ("từ 80% trở lên", or "trên 80%" when `above`): with more places
+    when one place would hide the verdict (79,96% is "80,0%" rounded, yet below 80%)."""
+
+    def reaches(value: Decimal) -> bool:
+        return value > target if above else value >= target
+
+    value = share(numerator, denominator, places=1)
+    if value is None:
+        return "—"
+    for places in (2, 3):
+        if reaches(value) == met:
             break
-    if not met and value >= target:
-        return f"< {decimal_text(target)}%"
+        value = share(numerator, denominator, places=places) or value
+    if reaches(value) != met:
+        sign = ">" if met else ("≤" if above else "<")
+        return f"{sign} {decimal_text(target.normalize())}%"
     return f"{decimal_text(value)}%"
 
 

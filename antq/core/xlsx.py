@@ -3,11 +3,24 @@
 `write_table` streams rows through openpyxl's write-only mode (constant memory per row), with a bold
 header row that stays frozen, an autofilter, column widths guessed from the first rows and number
 formats per column. A text cell that a spreadsheet would read as a formula is stored as text.
+
+Numbers are written as numbers, never as text, so that a spreadsheet sums and sorts them:
+
+* `int`, `float` and `Decimal` cells take their column's format (`INTEGER` "0", `DECIMAL` "0.00",
+  `PERCENT` "0.0%", or any Excel code); a `Decimal` is stored exactly as written (no float
+  rounding), and a non-finite one (NaN, infinity) becomes an empty cell.
+* A **percentage** is written as the *fraction* with the `PERCENT` format: 80.5 % is the value
+  0.805 (or `Decimal("0.805")`) in a "0.0%" column, which Excel shows as "80.5%". Never write 80.5
+  in a "0.0%" column (Excel would show "8050.0%") nor the text "80,5%" (it would not sum). A share
+  whose denominator is 0 has no value: write None (an empty cell), not 0.
+* Dates and datetimes get "dd/mm/yyyy" ("dd/mm/yyyy hh:mm") unless their column says otherwise;
+  an aware datetime is written in local time (Excel has no time zones).
 """
 
 from __future__ import annotations
 
 import io
+import math
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +42,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 # Number formats of a column (`formats`): Excel's codes, shown the Vietnamese way (dd/mm/yyyy).
 INTEGER = "0"
 DECIMAL = "0.00"
-PERCENT = "0.0%"
+PERCENT = "0.0%"  # the value is a fraction: 0.805 shows as 80.5%
 DATE = "dd/mm/yyyy"
 DATETIME = "dd/mm/yyyy hh:mm"
 TEXT = "@"
@@ -98,7 +111,13 @@ def _excel_value(value: Any) -> Any:
         return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, bool):
         return "có" if value else "không"
+    if isinstance(value, Decimal | float) and not _is_finite(value):
+        return None  # Excel has no NaN nor infinity: the file would not open
     return value
+
+
+def _is_finite(value: Decimal | float) -> bool:
+    return value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
 
 
 def _text_length(value: Any) -> int:

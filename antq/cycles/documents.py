@@ -3,42 +3,33 @@ the TT 124 criteria (like the reports units send with their file) and the QĐ 51
 the self and the superior columns.
 
 Built from the assessment as the read-only sheet shows it (`AssessmentSheet` in READ mode), with the
-wording of the province's template (`antq.doctemplates`). The view is here too: it only reads.
+wording of the province's template (`antq.doctemplates`). The view is `cycles.document_views`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from antq.accounts.roles import Action
-from antq.accounts.scope import scope_of
-from antq.core.http import AuthedHttpRequest
 from antq.core.text import fold
-from antq.cycles import access, facts, services
+from antq.cycles import facts
+from antq.cycles.choices import AssessmentStatus
 from antq.cycles.models import Assessment, Registration
 from antq.cycles.sheet import READ, AssessmentSheet, DocOption
 from antq.decisions.texts import lower_name, place_name
 from antq.doctemplates.choices import TemplateKind
 from antq.doctemplates.services import wording
-from antq.documents import DocumentSection, OfficialDocument, SectionItem, render_docx, render_pdf
+from antq.documents import DocumentSection, OfficialDocument, SectionItem
 from antq.documents.official import Annex
 from antq.evidence.models import DocType, EvidenceDocument
-from antq.evidence.selectors import evidence_list
 from antq.org.choices import NodeKind
 from antq.org.models import OrgNode
 
 DOCS = {"report": TemplateKind.UNIT_CRITERIA_REPORT, "score-sheet": TemplateKind.SCORE_SHEET}
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 # How the unit's kind reads inside a sentence ("xây dựng cơ quan đạt tiêu chuẩn …").
 KIND_WORDS = {
     NodeKind.RESIDENTIAL_AREA: "khu dân cư",
@@ -111,7 +102,7 @@ def _frame(assessment: Assessment, fields: dict[str, Any]) -> dict[str, Any]:
         "number": "",
         "symbol": fields["symbol"],
         "place": place_name(node.parent) if node.parent is not None else "",
-        "date": timezone.localdate(),
+        "date": document_date(assessment),
         "kind": fields["document_kind"],
         "subject": fields["subject"],
         "recipients": fields["recipients"],
@@ -226,29 +217,38 @@ def filename(assessment: Assessment, doc: str, fmt: str) -> str:
     return f"{slugify(fold(f'{stem}-{assessment.node.name}-{assessment.cycle.year}'))}.{fmt}"
 
 
-@login_required
-def assessment_document(request: AuthedHttpRequest, pk: int, doc: str, fmt: str) -> HttpResponse:
-    """The unit's report or score sheet as DOCX or PDF, for whoever sees the assessment."""
-    if doc not in DOCS or fmt not in CONTENT_TYPES:
-        raise Http404
-    scope = scope_of(request)
-    assessment = access.assessment_for(scope, pk, Action.VIEW)
-    prefetch_related_objects([assessment.cycle], "frameworks")
-    registration = services.registration_of(assessment)
-    records = list(evidence_list(scope=scope, node=assessment.node, year=assessment.cycle.year))
-    evaluation = facts.evaluate(assessment, registration)
-    sheet = AssessmentSheet(
-        assessment=assessment,
-        registration=registration,
-        documents=records,
-        result=evaluation.result or assessment.result or {},
-        mode=READ,
-    )
-    if doc == "report":
-        document = report_document(sheet, registration, records)
+def frozen(assessment: Assessment) -> bool:
+    """Sent to the superior (or approved): the documents print what was sent and judged."""
+    return not assessment.self_editable
+
+
+def document_date(assessment: Assessment) -> dt.date:
+    """Approved: the approval's day; sent: the submission's; a draft is printed today."""
+    moment = assessment.approved_at if assessment.status == AssessmentStatus.APPROVED else None
+    moment = moment or (assessment.submitted_at if frozen(assessment) else None)
+    return timezone.localdate(moment) if moment is not None else timezone.localdate()
+
+
+def sheet_of(
+    assessment: Assessment, registration: Registration | None, records: list[EvidenceDocument]
+) -> AssessmentSheet:
+    """The read-only sheet the documents are built from: a draft evaluated on today's records; a
+    sent or approved assessment with the result stored when it was sent, reviewed or approved (and
+    the suggestions frozen at submission), so a later incident changes nothing on paper."""
+    if frozen(assessment):
+        result = assessment.result or {}
     else:
-        document = score_sheet_document(sheet, registration)
-    content = render_pdf(document) if fmt == "pdf" else render_docx(document)
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename(assessment, doc, fmt)}"'
-    return response
+        result = facts.evaluate(assessment, registration).result or assessment.result or {}
+    return AssessmentSheet(
+        assessment=assessment, registration=registration, documents=records, result=result, mode=READ
+    )
+
+
+def build(
+    assessment: Assessment, doc: str, registration: Registration | None, records: list[EvidenceDocument]
+) -> OfficialDocument:
+    """`doc` ("report" or "score-sheet") of the assessment."""
+    sheet = sheet_of(assessment, registration, records)
+    if doc == "report":
+        return report_document(sheet, registration, records)
+    return score_sheet_document(sheet, registration)

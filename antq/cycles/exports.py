@@ -1,4 +1,8 @@
-"""XLSX exports of the cycles list and of the review queue (what waits for the reader's review)."""
+"""XLSX exports of the cycles list and of the review queue (what waits for the reader's review).
+
+Both keep to the job's node: the cycles of its province (or of the provinces below it), the
+files waiting from its subtree.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,20 @@ from django.utils.translation import gettext_lazy
 from antq.accounts.roles import Action
 from antq.cycles import access, selectors
 from antq.cycles.choices import CycleStatus
-from antq.exports.building import job_scope, labels_of, stream, yes_no
+from antq.cycles.models import Cycle
+from antq.exports.building import concerns_job_node, in_job_node, job_scope, labels_of, stream, yes_no
 from antq.exports.models import ExportJob
 from antq.exports.registry import DATETIME, Exporter, Progress, Table, register
 
 
+def job_cycles(job: ExportJob) -> list[Cycle]:
+    """The cycles the creator may export that concern the job's node (its province's, or those of
+    the provinces below a national node)."""
+    return [c for c in access.visible_cycles(job_scope(job)) if concerns_job_node(c.province.path, job)]
+
+
 def build_cycles(job: ExportJob, progress: Progress) -> Table:
-    cycles = access.visible_cycles(job_scope(job))
+    cycles = job_cycles(job)
     statuses = labels_of(CycleStatus)
     rows = [
         [c.year, c.province.code, c.province.name, statuses.get(c.status, c.status), c.created_at]
@@ -36,20 +47,20 @@ _NODE = ("node__code", "node__name", "node__parent__name", "submitted_at")
 
 
 def _queue_rows(job: ExportJob) -> tuple[Iterator[list[Any]], int]:
-    """Registrations, then assessments, waiting in every open cycle the reader sees."""
+    """Registrations, then assessments, waiting from the job's subtree in every open cycle."""
     scope = job_scope(job)
     registration, assessment = _("Đăng ký phấn đấu"), _("Tự đánh giá, chấm điểm")
     parts: list[tuple[str, Any, tuple[str, ...]]] = []
     total = 0
-    for cycle in access.visible_cycles(scope):
+    for cycle in job_cycles(job):
         if cycle.status != CycleStatus.OPEN:
             continue
         if scope.can_anywhere(Action.REGISTRATION_REVIEW):
-            qs = selectors.registration_queue(scope, cycle)
+            qs = in_job_node(selectors.registration_queue(scope, cycle), job)
             parts.append((registration, (cycle, qs), (*_NODE, "is_late")))
             total += qs.count()
         if scope.can_anywhere(Action.ASSESSMENT_REVIEW):
-            reviews = selectors.review_queue(scope, cycle)
+            reviews = in_job_node(selectors.review_queue(scope, cycle), job)
             parts.append((assessment, (cycle, reviews), (*_NODE, "round")))
             total += reviews.count()
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from antq.cycles import documents, views
+from antq.cycles import document_views, views
 
 app_name = "cycles"
 urlpatterns = [
@@ -20,7 +20,7 @@ urlpatterns = [
     path("assessments/<int:pk>/preview/", views.assessment_preview, name="assessment_preview"),
     path(
         "assessments/<int:pk>/documents/<str:doc>.<str:fmt>",
-        documents.assessment_document,
+        document_views.assessment_document,
         name="assessment_document",
     ),
 ]

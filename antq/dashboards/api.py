@@ -19,52 +19,47 @@ from antq.accounts.scope import scope_of
 from antq.api.views import ERRORS, ApiErrorsMixin
 from antq.dashboards import serializers as s
 from antq.dashboards.access import dashboard_node
-from antq.dashboards.board import overall
-from antq.dashboards.figures import node_figures
-from antq.dashboards.targets import actual, status, targets_for
+from antq.dashboards.board import Card, node_cards
 from antq.org.models import OrgNode
-from antq.plans.metrics import metrics
 
 
 def dashboard_data(node: OrgNode, year: int) -> dict[str, Any]:
-    figures = node_figures(node, year)
-    targets = targets_for(node, year)
-    out = []
-    for key, metric in metrics().items():
-        figure = figures[key]
-        rows = []
-        for (target_metric, unit_type), target in targets.items():
-            if target_metric != key:
-                continue
-            numerator, denominator = actual(figure, unit_type)
-            rows.append(
-                {
-                    "unit_type": unit_type,
-                    "comparison": target.comparison,
-                    "value": target.value,
-                    "numerator": numerator,
-                    "denominator": denominator,
-                    "status": status(figure, target).value,
-                    "plan": target.plan_id,
-                    "plan_code": target.plan_code,
-                    "plan_node": target.plan_node_name,
-                }
-            )
-        out.append(
+    """The dashboard's cards as data: what `board` builds for the screen, serialized."""
+    return {
+        "node": node.pk,
+        "node_name": node.name,
+        "year": year,
+        "figures": [_card(card) for card in node_cards(node, year)],
+    }
+
+
+def _card(card: Card) -> dict[str, Any]:
+    figure = card.figure
+    return {
+        "metric": card.metric.key,
+        "metric_label": card.metric.label,
+        "measure": card.metric.measure,
+        "numerator": figure.numerator,
+        "denominator": figure.denominator,
+        "shown": card.shown,
+        "by_kind": [{"kind": k, "numerator": n, "denominator": d} for k, (n, d) in figure.by_kind.items()],
+        "status": card.status.value,
+        "targets": [
             {
-                "metric": key,
-                "metric_label": metric.label,
-                "measure": metric.measure,
-                "numerator": figure.numerator,
-                "denominator": figure.denominator,
-                "by_kind": [
-                    {"kind": k, "numerator": n, "denominator": d} for k, (n, d) in figure.by_kind.items()
-                ],
-                "status": overall([status(figure, t) for (m, _u), t in targets.items() if m == key]).value,
-                "targets": rows,
+                "unit_type": row.unit_type,
+                "comparison": row.target.comparison,
+                "value": row.target.value,
+                "numerator": row.numerator,
+                "denominator": row.denominator,
+                "shown": row.shown,
+                "status": row.status.value,
+                "plan": row.target.plan_id,
+                "plan_code": row.target.plan_code,
+                "plan_node": row.target.plan_node_name,
             }
-        )
-    return {"node": node.pk, "node_name": node.name, "year": year, "figures": out}
+            for row in card.rows
+        ],
+    }
 
 
 class DashboardViewSet(ApiErrorsMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]

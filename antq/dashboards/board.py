@@ -5,12 +5,12 @@ serialize it. Links are built here so that every number leads to its list."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from antq.core.numbers import count_text, decimal_text, percent_against, percent_text, share
 from antq.dashboards import selectors
 from antq.dashboards.figures import (
     ASSESSED_KINDS,
@@ -31,25 +31,45 @@ from antq.dashboards.targets import (
 )
 from antq.org.choices import UNIT_KINDS, NodeKind
 from antq.org.models import OrgNode
-from antq.plans.choices import UNIT_TYPE_OF_KIND, TargetMeasure, UnitType
+from antq.plans.choices import UNIT_TYPE_OF_KIND, Comparison, TargetMeasure, UnitType
 from antq.plans.metrics import Metric, metrics
 
 KIND_LABELS = dict(NodeKind.choices)
 UNIT_TYPE_LABELS = dict(UnitType.choices)
 
 
-def percent(numerator: int, denominator: int | None) -> str:
-    """ "93,5%" (one decimal, Vietnamese comma); "—" for an empty denominator."""
-    if not denominator:
-        return "—"
-    value = Fraction(numerator * 100, denominator)
-    rounded = round(value, 1)
-    return f"{float(rounded):.1f}".replace(".", ",") + "%"
-
-
 def show(figure_pair: tuple[int, int | None], is_share: bool) -> str:
+    """A number as every page prints it (antq.core.numbers): "93,5%", "—", "1.204"."""
     numerator, denominator = figure_pair
-    return percent(numerator, denominator) if is_share else str(numerator)
+    return percent_text(numerator, denominator) if is_share else count_text(numerator)
+
+
+def show_against(
+    figure_pair: tuple[int, int | None], is_share: bool, target: Target, verdict: TargetStatus
+) -> str:
+    """The actual value beside its target, never rounded across the verdict: 79,96% against
+    "≥ 80" shows "79,96%", not "80,0%" (the status compares the exact fraction)."""
+    numerator, denominator = figure_pair
+    if not is_share or verdict not in (TargetStatus.MET, TargetStatus.NOT_MET):
+        return show(figure_pair, is_share)
+    met = verdict == TargetStatus.MET
+    if target.comparison != Comparison.ABOVE:
+        return percent_against(numerator, denominator, target.value, met=met)
+    # "> 80": the shown value must be above 80 when met and not above it when not met.
+    # numbers.percent_against compares with "≥" only, so the places are chosen here, with the
+    # same rounding (numbers.share).
+    for places in (1, 2, 3):
+        value = share(numerator, denominator, places=places)
+        if value is None:
+            return "—"
+        if (value > target.value) == met:
+            return f"{decimal_text(value)}%"
+    return f"> {decimal_text(target.value)}%" if met else percent_text(numerator, denominator, places=3)
+
+
+def _counts(numerator: int, denominator: int | None) -> str:
+    """ "1.204/1.530" beside a share."""
+    return f"{count_text(numerator)}/{count_text(denominator or 0)}"
 
 
 @dataclass(frozen=True)
@@ -64,6 +84,10 @@ class CardRow:
     target: Target
     status: TargetStatus
     list_url: str
+
+    @property
+    def counts(self) -> str:
+        return _counts(self.numerator, self.denominator)
 
 
 @dataclass(frozen=True)
@@ -81,6 +105,14 @@ class Card:
     def is_share(self) -> bool:
         return self.metric.measure == TargetMeasure.PERCENT
 
+    @property
+    def numerator_text(self) -> str:
+        return count_text(self.figure.numerator)
+
+    @property
+    def denominator_text(self) -> str:
+        return count_text(self.figure.denominator or 0)
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -88,6 +120,10 @@ class Cell:
     numerator: int
     denominator: int | None
     url: str
+
+    @property
+    def counts(self) -> str:
+        return _counts(self.numerator, self.denominator)
 
 
 @dataclass(frozen=True)
@@ -133,8 +169,10 @@ def record_url(node: OrgNode, year: int, metric: str) -> str:
         return _url("outreach:list", node=node.pk, kind="training", year=year)
     if metric == "inspections":
         return _url("inspections:list", node=node.pk, year=year)
-    if metric in {"new_initiatives", "initiatives_good"}:
-        return _url("initiatives:list", within=node.pk)
+    if metric == "new_initiatives":
+        return _url("initiatives:list", within=node.pk, year=year)
+    if metric == "initiatives_good":
+        return _url("initiatives:list", within=node.pk, year=year, rated="good")
     if metric == "outreach_reach":
         return _url("outreach:list", node=node.pk, kind="propaganda", year=year)
     return ""
@@ -172,15 +210,16 @@ def cards(
             kind = KIND_OF_UNIT_TYPE.get(unit_type, "")
             pair = actual(figure, unit_type)
             gap = selectors.METRIC_GAPS.get(key)
+            verdict = status(figure, target)
             rows.append(
                 CardRow(
                     unit_type=unit_type,
                     label=str(UNIT_TYPE_LABELS.get(unit_type, "")) if unit_type != ALL_TYPES else "",
                     numerator=pair[0],
                     denominator=pair[1],
-                    shown=show(pair, figure.is_share),
+                    shown=show_against(pair, figure.is_share, target, verdict),
                     target=target,
-                    status=status(figure, target),
+                    status=verdict,
                     list_url=list_url(node, year, gap, kind=kind)
                     if gap
                     else metric_url(node, year, key, kind=kind),
@@ -189,11 +228,14 @@ def cards(
         rows.sort(key=lambda r: _type_order(r.unit_type))
         lists = selectors.METRIC_LISTS.get(key)
         gap = selectors.METRIC_GAPS.get(key)
+        # The card's big number is the whole figure: shown against the target of every type when
+        # there is one, so that it agrees with that target's verdict.
+        whole = next((r.shown for r in rows if r.unit_type == ALL_TYPES), None)
         out.append(
             Card(
                 metric=metric,
                 figure=figure,
-                shown=show((figure.numerator, figure.denominator), figure.is_share),
+                shown=whole or show((figure.numerator, figure.denominator), figure.is_share),
                 rows=rows,
                 status=overall([r.status for r in rows]),
                 numerator_url=metric_url(node, year, key),
@@ -202,6 +244,11 @@ def cards(
             )
         )
     return out
+
+
+def node_cards(node: OrgNode, year: int) -> list[Card]:
+    """The cards alone (the API's answer): figures and targets, six queries."""
+    return cards(node, year, node_figures(node, year), targets_for(node, year))
 
 
 def _type_order(unit_type: str) -> int:
@@ -285,11 +332,13 @@ def chart_data(board: Board) -> dict[str, Any]:
     """Numbers for Chart.js (the tables beside the charts hold the same numbers)."""
 
     def value(cell: Cell, is_share: bool) -> float | int | None:
+        # The bar's height: the same rounded share as the cell's text (the tooltip shows the text).
         if not is_share:
             return cell.numerator
-        return round(cell.numerator * 100 / cell.denominator, 1) if cell.denominator else None
+        rounded = share(cell.numerator, cell.denominator)
+        return None if rounded is None else float(rounded)
 
-    share = {c.metric.key: c.figure.is_share for c in board.cards}
+    is_share = {c.metric.key: c.figure.is_share for c in board.cards}
     labels = {c.metric.key: c.metric.label for c in board.cards}
     return {
         "kinds": [label for _k, label in board.kinds],
@@ -299,10 +348,13 @@ def chart_data(board: Board) -> dict[str, Any]:
             {
                 "key": key,
                 "label": labels[key],
-                "share": share[key],
-                "by_kind": [value(c, share[key]) for c in board.by_kind[key]],
-                "by_child": [value(row.cells[i], share[key]) for row in board.children],
-                "by_year": [value(c, share[key]) for c in board.by_year.get(key, [])],
+                "share": is_share[key],
+                "by_kind": [value(c, is_share[key]) for c in board.by_kind[key]],
+                "by_child": [value(row.cells[i], is_share[key]) for row in board.children],
+                "by_year": [value(c, is_share[key]) for c in board.by_year.get(key, [])],
+                "by_kind_text": [c.shown for c in board.by_kind[key]],
+                "by_child_text": [row.cells[i].shown for row in board.children],
+                "by_year_text": [c.shown for c in board.by_year.get(key, [])],
             }
             for i, key in enumerate(labels)
         ],

@@ -28,14 +28,8 @@ def build_list(job: ExportJob, progress: Progress) -> Table:
         kind=kind if kind in selectors.ASSESSED_KINDS else "",
         child=selectors.child_of(job.node, param_text(params, "child")),
     )
-    table = tables.list_table(job.node, year, which, filters, timezone.localdate(), progress)
-    return Table(
-        title=table.title,
-        headers=table.headers,
-        rows=table.rows,
-        formats=table.formats,
-        total=len(table.rows),
-    )
+    # Rows are read while the exports app writes them; it reports progress against `total`.
+    return tables.list_table(job.node, year, which, filters, timezone.localdate())
 
 
 register(

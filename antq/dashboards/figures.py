@@ -17,7 +17,13 @@ Definitions (where the catalogue leaves a choice open):
   distinct listed people and the largest single headcount, capped at the unit's people), summed
   over the units, against the sum of their people (`people_count`).
 * Counts (`training_classes`, `inspections`, `new_initiatives`) and `initiatives_good` count the
-  records of every node of the subtree (a commune's own initiative counts as the commune's).
+  records of the *counted nodes* of the subtree (a commune's own initiative counts as the commune's).
+* Counted nodes are the nodes a dashboard lists as children (`children_of`): nodes in force
+  (`valid_to` empty) and, among units, the active ones not excluded by TT 124. Records of an ended
+  node (the pre-reform branch, `org.history`) or of an inactive or excluded unit count nowhere, so
+  a node's figure is always the sum of its children's rows plus the node's own records: a nation's
+  total is the sum of its provinces, whatever the year. The population of the shares is the counted
+  nodes of the assessed kinds, active.
 """
 
 from __future__ import annotations
@@ -112,9 +118,23 @@ class _Grouping:
         return qs.annotate(group=Substr(path_field, 1, length)).values("group", kind_field)
 
 
-def _population(node: OrgNode) -> QuerySet[OrgNode]:
+def counted_q(prefix: str = "") -> Q:
+    """The nodes whose records a figure counts (module docstring): in force, and for a unit,
+    active and not excluded. `prefix` reaches the node from a record ("node__")."""
+    unit_out = Q(**{f"{prefix}kind__in": UNIT_KINDS}) & (
+        Q(**{f"{prefix}is_active": False}) | ~Q(**{f"{prefix}exclusion_code": ""})
+    )
+    return Q(**{f"{prefix}valid_to__isnull": True}) & ~unit_out
+
+
+def population(node: OrgNode) -> QuerySet[OrgNode]:
+    """Communes and units of the subtree in the shares' denominators: counted nodes, active."""
     return OrgNode.objects.filter(
-        subtree_q(node.path), kind__in=ASSESSED_KINDS, is_active=True, exclusion_code=""
+        subtree_q(node.path),
+        kind__in=ASSESSED_KINDS,
+        is_active=True,
+        exclusion_code="",
+        valid_to__isnull=True,
     )
 
 
@@ -134,7 +154,7 @@ def _unit_shares(grouping: _Grouping, year: int) -> dict[str, Groups]:
     listed, largest = _reach_subqueries(year)
     people = Coalesce("people_count", 0)
     reached = Least(Greatest(Coalesce(listed, 0), Coalesce(largest, 0)), people)
-    rows = grouping.values(_population(grouping.node), "path", "kind").annotate(
+    rows = grouping.values(population(grouping.node), "path", "kind").annotate(
         total=Count("pk"),
         registered=Count("pk", filter=Q(registered)),
         recognized=Count("pk", filter=Q(registered) & Q(recognized)),
@@ -190,7 +210,9 @@ def _reach_subqueries(year: int) -> tuple[Subquery, Subquery]:
 
 def _initiatives_good(grouping: _Grouping, year: int) -> Groups:
     qs = InitiativeEvaluation.objects.filter(
-        subtree_q(grouping.node.path, field="initiative__node__path"), year=year
+        subtree_q(grouping.node.path, field="initiative__node__path"),
+        counted_q("initiative__node__"),
+        year=year,
     )
     good = sorted(ratings().effective_codes)
     rows = grouping.values(qs, "initiative__node__path", "initiative__node__kind").annotate(
@@ -205,7 +227,9 @@ def _initiatives_good(grouping: _Grouping, year: int) -> Groups:
 def _count(
     grouping: _Grouping, qs: QuerySet[Any], path_field: str, kind_field: str, counted: str = "pk"
 ) -> Groups:
-    rows = grouping.values(qs.filter(subtree_q(grouping.node.path, field=path_field)), path_field, kind_field)
+    node = path_field.removesuffix("path")  # "node__"
+    inside = qs.filter(subtree_q(grouping.node.path, field=path_field), counted_q(node))
+    rows = grouping.values(inside, path_field, kind_field)
     out = _groups()
     for row in rows.annotate(n=Count(counted, distinct=counted != "pk")).order_by():
         out[row["group"]][row[kind_field]] = [row["n"], 0]
@@ -277,13 +301,9 @@ def node_figures(node: OrgNode, year: int) -> dict[str, Figure]:
 
 
 def children_of(node: OrgNode) -> list[OrgNode]:
-    """The children a dashboard lists: current administrative nodes and units in the population
-    (one query)."""
-    return list(
-        OrgNode.objects.filter(parent=node, valid_to__isnull=True)
-        .exclude(Q(kind__in=UNIT_KINDS) & (Q(is_active=False) | ~Q(exclusion_code="")))
-        .order_by("search_text", "pk")
-    )
+    """The children a dashboard lists: its counted nodes (current administrative nodes, units in
+    the population) one level down (one query)."""
+    return list(OrgNode.objects.filter(counted_q(), parent=node).order_by("search_text", "pk"))
 
 
 def child_figures(

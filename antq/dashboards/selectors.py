@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from antq.cycles import calendar
 from antq.cycles.choices import AssessmentStatus, RegistrationStatus
 from antq.cycles.models import Assessment, Cycle, DeadlineOverride, Registration
-from antq.dashboards.figures import ASSESSED_KINDS, GOOD_LEVELS, REGISTERED
+from antq.dashboards.figures import ASSESSED_KINDS, GOOD_LEVELS, REGISTERED, population
 from antq.decisions.choices import DecisionKind
 from antq.decisions.models import DecisionItem
 from antq.org.models import OrgNode, subtree_q
@@ -30,13 +30,6 @@ from antq.org.models import OrgNode, subtree_q
 PAGE_SIZE = 50
 ASSESSED = (AssessmentStatus.SUBMITTED, AssessmentStatus.APPROVED)
 OWN_WORK = ("registration", "self_assessment")
-
-
-def population(node: OrgNode) -> QuerySet[OrgNode]:
-    """Communes and units of the subtree, active and not excluded (the shares' denominators)."""
-    return OrgNode.objects.filter(
-        subtree_q(node.path), kind__in=ASSESSED_KINDS, is_active=True, exclusion_code=""
-    )
 
 
 def _registered(year: int) -> Exists:
@@ -213,6 +206,12 @@ def child_of(node: OrgNode, pk: int | str | None) -> OrgNode | None:
         return None
 
 
+class Deadline(NamedTuple):
+    code: str  # a cycles.calendar deadline code: "registration", "self_assessment"
+    label: str
+    due: dt.date
+
+
 @dataclass
 class UnitRow:
     """A row of a list: the unit and what the year's records say about it."""
@@ -223,7 +222,11 @@ class UnitRow:
     classification: str = ""
     return_reason: str = ""
     failing: list[tuple[str, str]] = field(default_factory=list)  # (criterion id, text)
-    deadlines: list[tuple[str, dt.date]] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
+
+    def due(self, code: str) -> dt.date | None:
+        """The deadline `code` of the row ("" when the unit's kind has no such deadline)."""
+        return next((d.due for d in self.deadlines if d.code == code), None)
 
 
 def failing_criteria(result: dict[str, Any]) -> list[tuple[str, str]]:
@@ -301,4 +304,4 @@ def _add_deadlines(rows: list[UnitRow], year: int) -> None:
         for code in OWN_WORK:
             item = calendar.deadline(cycle, row.node, code, overrides=mine)
             if item is not None:
-                row.deadlines.append((str(item.label), item.due))
+                row.deadlines.append(Deadline(code, str(item.label), item.due))

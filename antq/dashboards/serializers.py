@@ -23,6 +23,9 @@ class DashboardTargetSerializer(serializers.Serializer):  # type: ignore[type-ar
     value = serializers.DecimalField(max_digits=9, decimal_places=2)
     numerator = serializers.IntegerField()
     denominator = serializers.IntegerField(allow_null=True)
+    shown = serializers.CharField(
+        help_text="Giá trị như trên bảng điều hành (làm tròn nửa lên, không che kết quả)"
+    )
     status = serializers.CharField(help_text="met, not_met, no_data")
     plan = serializers.IntegerField(help_text="Kế hoạch giao chỉ tiêu")
     plan_code = serializers.CharField()
@@ -35,6 +38,7 @@ class DashboardFigureSerializer(serializers.Serializer):  # type: ignore[type-ar
     measure = serializers.CharField(help_text="percent hoặc count")
     numerator = serializers.IntegerField()
     denominator = serializers.IntegerField(allow_null=True, help_text="null với chỉ số đếm")
+    shown = serializers.CharField(help_text="Giá trị như trên bảng điều hành, ví dụ 80,5% hoặc 1.204")
     by_kind = DashboardKindPartSerializer(many=True)
     status = serializers.CharField(help_text="met, not_met, no_target, no_data (chung của các chỉ tiêu)")
     targets = DashboardTargetSerializer(many=True)

@@ -1,37 +1,30 @@
-"""The dashboard's tables as plain rows for XLSX (synchronous download or background job):
-Vietnamese headers, numbers as numbers, shares as fractions with a percent format."""
+"""The dashboard's tables as `antq.core.xlsx.Table` sheets (synchronous download or background job):
+Vietnamese headers, counts as numbers, each share as the text the dashboard shows beside the
+numerator and denominator (so that a spreadsheet never rounds a value across its verdict)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from antq.core.xlsx import DATE, INTEGER, Table
 from antq.dashboards import selectors
 from antq.dashboards.board import KIND_LABELS, Board
 from antq.org.models import OrgNode
 
-CHUNK = 500  # rows completed (statuses, criteria) per round trip when writing a whole list
-
-
-@dataclass(frozen=True)
-class Table:
-    title: str
-    headers: list[str]
-    rows: list[list[Any]]
-    formats: dict[int, str]  # column index -> number format
-    filename: str
-
-
-def _share(numerator: int, denominator: int | None) -> float | None:
-    return numerator / denominator if denominator else None
+# Rows read from the database per round trip, and completed (statuses, criteria) per batch.
+FETCH = 2000
+CHUNK = 500
+DEADLINE_COLUMNS = ("registration", "self_assessment")  # cycles.calendar codes, in column order
 
 
 def cards_table(board: Board) -> Table:
-    """One row per metric and target: actual, numerator, denominator, target, status."""
+    """One row per metric and target: numerator, denominator, actual (as shown), target, status."""
     headers = [
         _("Chỉ số"),
         _("Loại đơn vị"),
@@ -44,44 +37,39 @@ def cards_table(board: Board) -> Table:
     ]
     rows: list[list[Any]] = []
     for card in board.cards:
-        actual = (
-            _share(card.figure.numerator, card.figure.denominator) if card.is_share else card.figure.numerator
-        )
         if not card.rows:
+            figure = card.figure
             rows.append(
                 [
                     card.metric.label,
                     _("Tất cả"),
-                    card.figure.numerator,
-                    card.figure.denominator,
-                    actual,
+                    figure.numerator,
+                    figure.denominator,
+                    card.shown,
                     "",
                     "",
                     str(card.status.label),
                 ]
             )
         for row in card.rows:
-            value = _share(row.numerator, row.denominator) if card.is_share else row.numerator
             rows.append(
                 [
                     card.metric.label,
                     row.label or _("Tất cả"),
                     row.numerator,
                     row.denominator,
-                    value,
-                    f"{row.target.symbol} {row.target.display_value}",
+                    row.shown,
+                    row.target.text,
                     f"{row.target.plan_code} · {row.target.plan_node_name}",
                     str(row.status.label),
                 ]
             )
     title = _("Chỉ tiêu năm %(year)s — %(node)s") % {"year": board.year, "node": board.node.name}
-    return Table(
-        title=title,
-        headers=headers,
-        rows=rows,
-        formats={2: "0", 3: "0", 4: "0.0%"},
-        filename=f"chi-tieu-{board.node.code}-{board.year}.xlsx",
-    )
+    return Table(title=title, headers=headers, rows=rows, formats={2: INTEGER, 3: INTEGER}, total=len(rows))
+
+
+def cards_filename(board: Board) -> str:
+    return f"chi-tieu-{board.node.code}-{board.year}.xlsx"
 
 
 def _list_headers(spec: selectors.UnitList) -> list[str]:
@@ -119,48 +107,39 @@ def list_rows(spec: selectors.UnitList, rows: list[selectors.UnitRow], start: in
         if spec.show_criteria:
             line.append("; ".join(f"{cid}: {text}" for cid, text in row.failing))
         if spec.show_deadlines:
-            dates: list[dt.date | None] = [due for _label, due in row.deadlines[:2]]
-            line += dates + [None] * (2 - len(dates))
+            # By code: a kind without a registration rule leaves "Hạn đăng ký" empty.
+            line += [row.due(code) for code in DEADLINE_COLUMNS]
         yield line
 
 
-def list_table(
-    node: OrgNode,
-    year: int,
-    which: str,
-    filters: selectors.ListFilters,
-    today: dt.date,
-    progress: Any = None,
-) -> Table:
-    """The whole list, completed CHUNK units at a time (a few queries per chunk)."""
+def _unit_rows(qs: QuerySet[OrgNode], spec: selectors.UnitList, year: int) -> Iterator[list[Any]]:
+    """The list's rows, read FETCH units per round trip and completed CHUNK at a time: never the
+    whole (national) list in memory."""
+    units = qs.iterator(chunk_size=FETCH)
+    number = 1
+    while chunk := list(islice(units, CHUNK)):
+        completed = selectors.rows_for(chunk, year, with_deadlines=spec.show_deadlines)
+        yield from list_rows(spec, completed, start=number)
+        number += len(chunk)
+
+
+def list_table(node: OrgNode, year: int, which: str, filters: selectors.ListFilters, today: dt.date) -> Table:
+    """The whole list as a sheet whose rows are read lazily while it is written; `total` (one
+    count query) lets the exports app report progress once, as rows are written."""
     spec = selectors.LISTS[which]
     qs = selectors.unit_list(node, year, which, filters, today)
-    total = qs.count()
-    out: list[list[Any]] = []
-    chunk: list[OrgNode] = []
-
-    def flush() -> None:
-        completed = selectors.rows_for(chunk, year, with_deadlines=spec.show_deadlines)
-        out.extend(list_rows(spec, completed, start=len(out) + 1))
-        chunk.clear()
-        if progress is not None:
-            progress(len(out), total)
-
-    for unit in qs.iterator(chunk_size=CHUNK):
-        chunk.append(unit)
-        if len(chunk) == CHUNK:
-            flush()
-    if chunk:
-        flush()
     headers = _list_headers(spec)
-    formats: dict[int, str] = {0: "0"}
+    formats: dict[int, str] = {0: INTEGER}
     if spec.show_deadlines:
-        formats.update({len(headers) - 2: "dd/mm/yyyy", len(headers) - 1: "dd/mm/yyyy"})
-    title = f"{spec.title} — {(filters.child or node).name} — {year}"
+        formats.update({len(headers) - 2: DATE, len(headers) - 1: DATE})
     return Table(
-        title=str(title),
+        title=f"{spec.title} — {(filters.child or node).name} — {year}",
         headers=headers,
-        rows=out,
+        rows=_unit_rows(qs, spec, year),
         formats=formats,
-        filename=f"{which}-{(filters.child or node).code}-{year}.xlsx",
+        total=qs.count(),
     )
+
+
+def list_filename(node: OrgNode, year: int, which: str, filters: selectors.ListFilters) -> str:
+    return f"{which}-{(filters.child or node).code}-{year}.xlsx"

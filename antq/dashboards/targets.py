@@ -4,7 +4,7 @@ For each (metric, unit type) the target of the *nearest* issued plan of the year
 and its ancestors wins: a commune's own issued plan overrides the province's. A target without unit
 types applies to the metric as a whole (unit type ""), one with unit types to each of them apart:
 "100% of residential areas, communes, agencies and schools register" is four targets.
-Comparisons use exact fractions (numerator × 100 against value × denominator), never floats.
+Comparisons use exact fractions (`numbers.fraction_share` against the value), never rounded numbers.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from fractions import Fraction
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from antq.core.numbers import decimal_text, fraction_share
 from antq.dashboards.figures import Figure
 from antq.org.models import SEGMENT_WIDTH, OrgNode
-from antq.plans.choices import UNIT_TYPE_OF_KIND, Comparison, PlanStatus
+from antq.plans.choices import UNIT_TYPE_OF_KIND, Comparison, PlanStatus, TargetMeasure
 from antq.plans.models import PlanTarget
 
 KIND_OF_UNIT_TYPE: dict[str, str] = {str(t): str(k) for k, t in UNIT_TYPE_OF_KIND.items()}
@@ -57,6 +58,12 @@ class Target:
     @property
     def symbol(self) -> str:
         return ">" if self.comparison == Comparison.ABOVE else "≥"
+
+    @property
+    def text(self) -> str:
+        """ "≥ 80%", "> 70,5%", "≥ 10" (antq.core.numbers notation)."""
+        value = decimal_text(self.value.normalize())  # 80.00 → "80", 70.50 → "70,5"
+        return f"{self.symbol} {value}{'%' if self.measure == TargetMeasure.PERCENT else ''}"
 
 
 def _ancestor_paths(node: OrgNode) -> list[str]:
@@ -111,7 +118,7 @@ def status(figure: Figure, target: Target | None) -> TargetStatus:
     if figure.is_share:
         if not denominator:
             return TargetStatus.NO_DATA
-        left, right = Fraction(numerator * 100), value * denominator
+        left, right = fraction_share(numerator, denominator), value
     else:
         left, right = Fraction(numerator), value
     met = left > right if target.comparison == Comparison.ABOVE else left >= right

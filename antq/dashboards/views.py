@@ -23,7 +23,7 @@ from antq.accounts.roles import Action
 from antq.accounts.scope import scope_of
 from antq.core.http import AuthedHttpRequest, int_or_none
 from antq.core.pagination import keyset_page
-from antq.core.xlsx import xlsx_response
+from antq.core.xlsx import Table, xlsx_response
 from antq.dashboards import board as boards
 from antq.dashboards import selectors, tables
 from antq.dashboards.access import dashboard_node
@@ -87,13 +87,13 @@ def dashboard_xlsx(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     node = dashboard_node(scope_of(request), pk, Action.EXPORT)
     if node.kind in UNIT_KINDS:
         raise Http404
-    table = tables.cards_table(boards.build(node, year_of(request)))
-    return _xlsx(table)
+    board = boards.build(node, year_of(request))
+    return _xlsx(tables.cards_table(board), tables.cards_filename(board))
 
 
-def _xlsx(table: tables.Table) -> HttpResponseBase:
+def _xlsx(table: Table, filename: str) -> HttpResponseBase:
     return xlsx_response(
-        filename=table.filename,
+        filename=filename,
         title=table.title,
         headers=table.headers,
         rows=table.rows,
@@ -168,4 +168,6 @@ def unit_list_xlsx(request: AuthedHttpRequest, pk: int, which: str) -> HttpRespo
             % {"n": SYNC_EXPORT_LIMIT},
         )
         return redirect(f"{reverse('dashboards:list', args=[node.pk, which])}?{request.GET.urlencode()}")
-    return _xlsx(tables.list_table(node, year, which, filters, today))
+    return _xlsx(
+        tables.list_table(node, year, which, filters, today), tables.list_filename(node, year, which, filters)
+    )

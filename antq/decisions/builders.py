@@ -78,7 +78,15 @@ def _issuer_parent(issuer: OrgNode) -> str:
 
 
 def wording(decision: Decision, items: list[DecisionItem]) -> dict[str, Any]:
-    """The decision template in force for the issuer's province, filled in for these units."""
+    """What the decision says: the wording pinned when it was issued, or (a draft) the decision
+    template in force for the issuer's province, filled in for these units."""
+    if decision.wording and not decision.is_draft:
+        return dict(decision.wording)
+    return live_wording(decision, items)
+
+
+def live_wording(decision: Decision, items: list[DecisionItem]) -> dict[str, Any]:
+    """The decision template in force today, filled in for these units (pinned at issue)."""
     what = _what(items)
     context: dict[str, Any] = {
         "year": decision.cycle.year,
@@ -178,9 +186,7 @@ def certificate(
     if reference is None:
         reference = official_document(decision, [item]).reference
     if body is None:
-        body = str(
-            texts.decision_wording(decision.kind, issuer, year=decision.cycle.year)["certificate_body"]
-        )
+        body = str(wording(decision, [item])["certificate_body"])
     return Certificate(
         issuer=texts.committee_name(issuer),
         issuer_parent=_issuer_parent(issuer),
@@ -201,7 +207,5 @@ def certificates(decision: Decision, items: list[DecisionItem] | None = None) ->
     """One certificate per unit of a recognition decision."""
     items = decision_items(decision) if items is None else items
     reference = official_document(decision, items[:1]).reference
-    body = str(
-        texts.decision_wording(decision.kind, decision.issuer, year=decision.cycle.year)["certificate_body"]
-    )
+    body = str(wording(decision, items)["certificate_body"])
     return [certificate(decision, item, reference, body) for item in items]

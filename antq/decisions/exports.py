@@ -1,4 +1,7 @@
-"""XLSX exports of the decisions list and the award proposals list, with their pages' filters."""
+"""XLSX exports of the decisions list and the award proposals list, with their pages' filters.
+
+Both keep to the job's node: decisions issued there or below, proposals for units of its subtree.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from antq.cycles.access import visible_cycles
 from antq.decisions import selectors
 from antq.decisions.choices import AwardKind, AwardStatus, DecisionKind, DecisionStatus
 from antq.decisions.forms import DecisionFilterForm
-from antq.exports.building import form_data, int_param, job_scope, labels_of, stream
+from antq.exports.building import form_data, in_job_node, int_param, job_scope, labels_of, stream
 from antq.exports.models import ExportJob
 from antq.exports.registry import DATE, INTEGER, Exporter, Progress, Table, register
 
@@ -25,7 +28,7 @@ def build_decisions(job: ExportJob, progress: Progress) -> Table:
     filters = selectors.DecisionFilters(
         cycle=cycle, kind=data.get("kind") or "", status=data.get("status") or ""
     )
-    qs = selectors.decision_list(scope=scope, filters=filters)
+    qs = in_job_node(selectors.decision_list(scope=scope, filters=filters), job, field="issuer__path")
     kinds, statuses = labels_of(DecisionKind), labels_of(DecisionStatus)
 
     def row(values: tuple[Any, ...]) -> list[Any]:
@@ -75,7 +78,7 @@ def build_awards(job: ExportJob, progress: Progress) -> Table:
     wanted = int_param(job, "cycle")
     cycle = next((c for c in visible_cycles(scope) if c.pk == wanted), None)
     status = job.params.get("status") if job.params.get("status") in AwardStatus.values else ""
-    qs = selectors.award_list(scope=scope, cycle=cycle, status=status or "")
+    qs = in_job_node(selectors.award_list(scope=scope, cycle=cycle, status=status or ""), job)
     kinds, statuses = labels_of(AwardKind), labels_of(AwardStatus)
 
     def row(values: tuple[Any, ...]) -> list[Any]:

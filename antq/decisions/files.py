@@ -159,6 +159,13 @@ def enqueue(job: DocumentJob) -> None:
     transaction.on_commit(partial(render_document.enqueue, job.pk))
 
 
+def pin_wording(decision: Decision) -> None:
+    """At issue: keep the wording the decision is signed with, so that a template uploaded later
+    changes none of its copies (files rendered later, certificates printed on the spot)."""
+    decision.wording = builders.live_wording(decision, builders.decision_items(decision))
+    Decision.objects.filter(pk=decision.pk).update(wording=decision.wording)
+
+
 def queue_issued_files(decision: Decision) -> None:
     """After an issue: have the large files made in the background, ready when someone asks."""
     units = decision.items.count()

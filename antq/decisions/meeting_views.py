@@ -1,7 +1,9 @@
-"""Screens of the review meeting: the form on a draft decision (DECISION_DRAFT), and the
-submission and the minutes as DOCX or PDF (whoever sees the decision)."""
+"""Screens of the review meeting: the form on a draft decision (DECISION_DRAFT) with the meeting's
+opinion on each unit, and the submission and the minutes as DOCX or PDF (whoever sees the decision)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -10,23 +12,29 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from antq.accounts.roles import Action
 from antq.accounts.scope import scope_of
 from antq.core.errors import DomainError
 from antq.core.forms import add_service_errors
 from antq.core.http import AuthedHttpRequest
-from antq.decisions import meeting
+from antq.decisions import meeting, meeting_documents
 from antq.decisions.access import decision_for
-from antq.decisions.models import ReviewMeeting
+from antq.decisions.models import DecisionItem, ReviewMeeting
 from antq.documents import render_docx, render_pdf
 
-DOCS = {"submission": meeting.submission_document, "minutes": meeting.minutes_document}
+DOCS = {"submission": meeting_documents.submission_document, "minutes": meeting_documents.minutes_document}
 STEMS = {"submission": "to-trinh", "minutes": "bien-ban-hop-xet"}
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+OPINIONS = [
+    ("", gettext_lazy("Chưa ghi")),
+    (meeting.AGREED, gettext_lazy("Thống nhất đề nghị công nhận")),
+    (meeting.NOT_AGREED, gettext_lazy("Không thống nhất")),
+]
 
 
 class MeetingForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -52,20 +60,91 @@ class MeetingForm(forms.ModelForm):  # type: ignore[type-arg]
         return data
 
 
+class ResultsForm(forms.Form):
+    """The meeting's opinion on each unit of the decision, with the votes when they were counted."""
+
+    def __init__(self, *args: Any, items: list[DecisionItem], current: dict[str, Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            found = current.get(str(item.node_id)) or {}
+            agreed = found.get("agreed")
+            key = item.node_id
+            self.fields[f"opinion_{key}"] = forms.ChoiceField(
+                label=item.node.name,
+                choices=OPINIONS,
+                required=False,
+                initial="" if agreed is None else (meeting.AGREED if agreed else meeting.NOT_AGREED),
+            )
+            self.fields[f"for_{key}"] = forms.IntegerField(
+                label=_("Số phiếu tán thành"), min_value=0, required=False, initial=found.get("votes_for")
+            )
+            self.fields[f"against_{key}"] = forms.IntegerField(
+                label=_("Số phiếu không tán thành"),
+                min_value=0,
+                required=False,
+                initial=found.get("votes_against"),
+            )
+
+    def rows(self) -> list[tuple[DecisionItem, forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return [
+            (
+                item,
+                self[f"opinion_{item.node_id}"],
+                self[f"for_{item.node_id}"],
+                self[f"against_{item.node_id}"],
+            )
+            for item in self.items
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for item in self.items:
+            key = item.node_id
+            votes = data.get(f"for_{key}") is not None or data.get(f"against_{key}") is not None
+            if votes and not data.get(f"opinion_{key}"):
+                self.add_error(
+                    f"opinion_{key}",
+                    _("%(unit)s: chọn ý kiến của cuộc họp trước khi ghi số phiếu.")
+                    % {"unit": item.node.name},
+                )
+        return data
+
+    def results(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for item in self.items:
+            key = item.node_id
+            opinion = self.cleaned_data.get(f"opinion_{key}")
+            if opinion:
+                out[str(key)] = {
+                    "agreed": opinion == meeting.AGREED,
+                    "votes_for": self.cleaned_data.get(f"for_{key}"),
+                    "votes_against": self.cleaned_data.get(f"against_{key}"),
+                }
+        return out
+
+
 @login_required
 def meeting_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(request)
     decision = decision_for(scope, pk, Action.DECISION_DRAFT)
     current = meeting.meeting_of(decision)
+    items = list(decision.items.select_related("node").order_by("position", "id"))
     initial = {"version": current.version if current else None}
     form = MeetingForm(request.POST or None, instance=current, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    results = ResultsForm(
+        request.POST or None, items=items, current=current.results if current else {}, prefix="r"
+    )
+    if request.method == "POST" and form.is_valid() and results.is_valid():
         try:
             meeting.meeting_save(
                 by=request.user,
                 scope=scope,
                 decision=decision,
-                data={name: form.cleaned_data[name] for name in meeting.FIELDS},
+                data={
+                    **{name: form.cleaned_data[name] for name in meeting.FIELDS},
+                    "results": results.results(),
+                },
                 expected_version=form.cleaned_data.get("version"),
             )
         except DomainError as exc:
@@ -76,7 +155,7 @@ def meeting_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "decisions/meeting_form.html",
-        {"decision": decision, "form": form, "active_menu": "decisions"},
+        {"decision": decision, "form": form, "results": results, "active_menu": "decisions"},
     )
 
 

@@ -86,6 +86,10 @@ class Decision(TimeStampedModel):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # The template's wording as filled in at issue: every copy of a signed decision (its files, its
+    # certificates) prints it, whatever template the province uploads later. Empty on a draft,
+    # which follows the template in force.
+    wording = models.JSONField(_("lời văn khi ban hành"), default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("quyết định")
@@ -283,6 +287,9 @@ class ReviewMeeting(TimeStampedModel):
     content = models.TextField(_("nội dung cuộc họp"), blank=True)
     conclusion = models.TextField(_("kết luận"), blank=True)
     submission_number = models.CharField(_("số tờ trình"), max_length=20, blank=True)
+    # The meeting's opinion on each unit: {node id: {"agreed": bool, "votes_for": int | None,
+    # "votes_against": int | None}}; a unit not listed was not recorded (the minutes print "…").
+    results = models.JSONField(_("kết quả xét từng đơn vị"), default=dict, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

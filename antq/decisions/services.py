@@ -602,6 +602,7 @@ def decision_issue(
             raise DomainError(
                 _("Không ban hành được: số quyết định hoặc một đơn vị vừa được dùng trong quyết định khác.")
             ) from exc
+        files.pin_wording(updated)
         files.queue_issued_files(updated)
     _notify_units(updated, gettext_noop("Quyết định số %(code)s đã ban hành"))
     return updated

@@ -13,7 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
 
+import yaml
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -33,6 +37,43 @@ ASSESSED_SHARE = 0.88
 RECOGNIZED_SHARE = 0.9
 # QĐ 510 levels (codes of criteria/data/qd510) with the lowest total of each (illustrative).
 LEVELS = (("xuat_sac", 90), ("kha", 70), ("trung_binh", 50), ("yeu", 0))
+
+
+TT124 = Path(__file__).resolve().parents[1] / "criteria" / "data" / "tt124" / "2021.1.yaml"
+
+
+@cache
+def _criteria_by_kind() -> dict[str, list[tuple[str, str]]]:
+    """(id, text) of the TT 124 criteria of each node kind, read from the framework data."""
+    data = yaml.safe_load(TT124.read_text(encoding="utf-8"))
+    sets = data["criteria_sets"]
+    return {
+        kind: [
+            (c["id"], c.get("text_vi", "")) for c in sets[row["criteria_set"]]["criteria"] if c.get("text_vi")
+        ]
+        for kind, row in data["unit_types"].items()
+    }
+
+
+def _failed_result(kind: str, rng: random.Random) -> dict[str, Any]:
+    """What the engine stores for a unit it did not recognize, with the one criterion it fails
+    (so that the dashboards' list of units failing a criterion names it, as for real units)."""
+    criterion, text = rng.choice(_criteria_by_kind()[kind])
+    return {
+        "tt124": {
+            "recognized": False,
+            "status": "not_recognized",
+            "criteria": [
+                {
+                    "id": criterion,
+                    "text_vi": text,
+                    "status": "failed",
+                    "passed": False,
+                    "reasons": ["Dữ liệu minh họa: cấp trên kết luận chưa đạt tiêu chí này."],
+                }
+            ],
+        }
+    }
 
 
 def _level(total: int) -> str:
@@ -119,13 +160,15 @@ def load_province_year(
             )
         total = rng.choice((95, 92, 88, 85, 82, 78, 75, 72, 66, 58))
         approved = a_status == AssessmentStatus.APPROVED
+        recognized = (rng.random() < RECOGNIZED_SHARE) if approved else None
         submitted = dt.date(year, 10, rng.randint(1, 28))
         assessments.append(
             Assessment(
                 cycle=cycle,
                 node_id=pk,
                 status=a_status,
-                recognized=(rng.random() < RECOGNIZED_SHARE) if approved else None,
+                recognized=recognized,
+                result=_failed_result(kind, rng) if recognized is False else {},
                 classification=_level(total) if approved else "",
                 superior_total=Decimal(total) if approved else None,
                 submitted_at=_aware(submitted) if a_status != AssessmentStatus.DRAFT else None,

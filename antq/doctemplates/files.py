@@ -23,6 +23,11 @@ from antq.doctemplates.choices import TemplateKind
 
 DATA = Path(__file__).with_name("data")
 MAX_BYTES = 64 * 1024
+# A template is a few dozen fields two or three levels deep. Anchors, aliases and merge keys are
+# refused outright (nested aliases blow a 64 KB file up to billions of nodes); depth and node count
+# are capped because loading is recursive and a deep file would exhaust the stack.
+MAX_DEPTH = 12
+MAX_NODES = 5000
 
 Path_ = tuple[str | int, ...]
 
@@ -66,7 +71,10 @@ def parse(kind: str, text: str, *, fill_missing: bool = False) -> TemplateFile:
             _("Tệp mẫu quá lớn: tối đa %(kb)s KB.") % {"kb": MAX_BYTES // 1024}, code="too_large"
         )
     try:
+        _check_structure(text)
         data = yaml.safe_load(text)
+    except RecursionError as exc:
+        raise ValidationError(_("Tệp mẫu lồng nhau quá sâu."), code="too_deep") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else "?"
@@ -99,6 +107,41 @@ def parse(kind: str, text: str, *, fill_missing: bool = False) -> TemplateFile:
     if errors:
         raise ValidationError(errors, code="invalid")
     return TemplateFile(kind=kind, fields=fields, placeholders=default.placeholders)
+
+
+def _check_structure(text: str) -> None:
+    """Refuse anchors, aliases, merge keys, deep nesting and too many nodes, reading the event stream
+    (flat: nothing is built, so this is safe whatever the file holds)."""
+    depth = nodes = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 1 if event.start_mark is not None else "?"
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise ValidationError(
+                _("Dòng %(line)s: tệp mẫu không được dùng neo «&» hay tham chiếu «*» của YAML.")
+                % {"line": line},
+                code="alias",
+            )
+        if isinstance(event, yaml.ScalarEvent) and event.value == "<<" and event.style is None:
+            raise ValidationError(
+                _("Dòng %(line)s: tệp mẫu không được dùng khóa gộp «<<» của YAML.") % {"line": line},
+                code="merge",
+            )
+        if isinstance(event, yaml.NodeEvent):
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise ValidationError(
+                    _("Tệp mẫu có quá nhiều mục (tối đa %(n)s).") % {"n": MAX_NODES}, code="too_many"
+                )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ValidationError(
+                    _("Dòng %(line)s: tệp mẫu lồng nhau quá sâu (tối đa %(n)s cấp).")
+                    % {"line": line, "n": MAX_DEPTH},
+                    code="too_deep",
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _check(

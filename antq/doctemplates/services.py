@@ -12,11 +12,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from antq.accounts.roles import Action
+from antq.accounts.scope import Scope
 from antq.audit.models import AuditAction
 from antq.audit.services import record
 from antq.doctemplates import files
@@ -74,8 +76,16 @@ def _deactivate(kind: str, province: OrgNode, *, replaced_by: DocumentTemplate |
     )
 
 
-def template_upload(*, province: OrgNode, kind: str, content: bytes | str, by: User) -> DocumentTemplate:
+def _require(scope: Scope, province: OrgNode) -> None:
+    if not scope.allows(Action.TEMPLATE_MANAGE, province):
+        raise PermissionDenied(_("Bạn không có quyền thay mẫu văn bản của tỉnh này."))
+
+
+def template_upload(
+    *, scope: Scope, province: OrgNode, kind: str, content: bytes | str, by: User
+) -> DocumentTemplate:
     """Check and put in force a province's replacement of a template; the previous one is kept."""
+    _require(scope, province)
     if province.kind != NodeKind.PROVINCE:
         raise ValidationError(_("Mẫu văn bản chỉ thay được cho một tỉnh, thành phố."))
     kind = TemplateKind(kind).value
@@ -118,8 +128,9 @@ def template_upload(*, province: OrgNode, kind: str, content: bytes | str, by: U
     return template
 
 
-def template_revert(*, province: OrgNode, kind: str, by: User) -> DocumentTemplate | None:
+def template_revert(*, scope: Scope, province: OrgNode, kind: str, by: User) -> DocumentTemplate | None:
     """Put the default file back in force for a province; returns the upload it stopped (if any)."""
+    _require(scope, province)
     kind = TemplateKind(kind).value
     with transaction.atomic():
         OrgNode.objects.select_for_update().filter(pk=province.pk).first()

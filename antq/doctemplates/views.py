@@ -103,13 +103,18 @@ def template_history(request: AuthedHttpRequest, province: int, kind: str) -> Ht
 
 @login_required
 def template_upload(request: AuthedHttpRequest, province: int, kind: str) -> HttpResponse:
-    node = province_for(scope_of(request), province)
+    scope = scope_of(request)
+    node = province_for(scope, province)
     value = _kind(kind)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.template_upload(
-                province=node, kind=value.value, content=form.cleaned_data["file"], by=request.user
+                scope=scope,
+                province=node,
+                kind=value.value,
+                content=form.cleaned_data["file"],
+                by=request.user,
             )
         except ValidationError as exc:
             # Every problem of the file (line and field named) under the file input.
@@ -136,9 +141,10 @@ def template_upload(request: AuthedHttpRequest, province: int, kind: str) -> Htt
 @login_required
 @require_POST
 def template_revert(request: AuthedHttpRequest, province: int, kind: str) -> HttpResponse:
-    node = province_for(scope_of(request), province)
+    scope = scope_of(request)
+    node = province_for(scope, province)
     value = _kind(kind).value
-    if services.template_revert(province=node, kind=value, by=request.user) is None:
+    if services.template_revert(scope=scope, province=node, kind=value, by=request.user) is None:
         messages.info(request, _("Tỉnh này đang dùng mẫu mặc định."))
     else:
         messages.success(request, _("Đã trở lại mẫu mặc định."))

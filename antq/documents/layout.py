@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from antq.documents.official import Annex, OfficialDocument
+from antq.documents.official import Annex, DocumentSection, OfficialDocument
 
 # XML 1.0 refuses most C0 controls; a pasted form feed would otherwise make python-docx raise.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -77,8 +77,13 @@ def bases_italic(doc: OfficialDocument) -> bool:
 def section_paragraphs(doc: OfficialDocument) -> list[Paragraph]:
     """The lead-in and the sections flattened into labelled paragraphs (headings and point titles as
     bold labels), for renderers that lay out articles only (the PDF)."""
-    out = [Paragraph("", line) for line in lines(doc.lead_in)]
-    for section in doc.sections:
+    return [Paragraph("", line) for line in lines(doc.lead_in)] + flat_sections(doc.sections)
+
+
+def flat_sections(sections: Sequence[DocumentSection]) -> list[Paragraph]:
+    """Sections as labelled paragraphs: headings and point titles as bold labels."""
+    out: list[Paragraph] = []
+    for section in sections:
         if clean(section.heading).strip():
             out.append(Paragraph(clean(section.heading).strip(), ""))
         for text in section.paragraphs:

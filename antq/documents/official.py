@@ -87,6 +87,8 @@ class OfficialDocument:
     # minutes carry a table in the body (after the sections) and closing paragraphs after it.
     addressee: str = ""
     table: Annex | None = None
+    # Headed sections that follow the table ("IV. KẾT LUẬN" of minutes), before the closing.
+    after_table: Sequence[DocumentSection] = ()
     closing: Sequence[str] = ()
     # Minutes are signed by the secretary too: that signature takes the left column ("Nơi nhận").
     second_signer_title: str = ""

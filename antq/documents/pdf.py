@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 from weasyprint import HTML, URLFetcher
 
 from antq.documents import layout
@@ -61,6 +62,16 @@ def _grid(annex: Annex) -> dict[str, Any]:
     }
 
 
+def _after_table(doc: OfficialDocument) -> list[str]:
+    """The paragraphs after the table: its sections (headings in bold), then the closing. Escaped
+    here and marked safe, since the shared template prints each one as a plain paragraph."""
+    out: list[str] = [
+        format_html("<b>{}</b> {}", p.label, p.text) if p.label else format_html("{}", p.text)
+        for p in layout.flat_sections(doc.after_table)
+    ]
+    return out + [format_html("{}", line) for line in layout.closing_lines(doc)]
+
+
 def official_html(doc: OfficialDocument) -> str:
     """The HTML the PDF is laid out from (also handy to preview a decision in the browser)."""
     dateline = layout.clean(place_date(doc.place, doc.date))
@@ -81,7 +92,7 @@ def official_html(doc: OfficialDocument) -> str:
         second_signer_name=layout.clean(doc.second_signer_name).strip(),
         addressee=layout.clean(doc.addressee).strip(),
         table=_grid(doc.table) if doc.table else None,
-        closing=layout.closing_lines(doc),
+        closing=_after_table(doc),
         annex=_annex(doc, doc.annex) if doc.annex else None,
     )
     return render_to_string("documents/official.html", context)

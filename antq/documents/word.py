@@ -47,6 +47,8 @@ def official_docx(doc: OfficialDocument) -> bytes:
             w.para(document, layout.clean(doc.table.title).strip(), bold=True, before=12, after=6)
         _grid(document, doc.table, width)
         p = None
+    for section in doc.after_table:
+        p = _section(document, section) or p
     for line in layout.closing_lines(doc):
         p = w.para(document, line, align=w.JUSTIFY, before=6, indent=12.7)
     if p is not None:

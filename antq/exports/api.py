@@ -22,7 +22,7 @@ from antq.api.views import ERRORS, ApiErrorsMixin
 from antq.core.xlsx import XLSX_CONTENT_TYPE
 from antq.exports import registry, services
 from antq.exports import serializers as s
-from antq.exports.access import job_for, own_jobs, start_node
+from antq.exports.access import job_for, own_jobs, requested_node, start_node
 from antq.exports.models import ExportJob
 
 
@@ -74,13 +74,12 @@ class ExportJobViewSet(ApiErrorsMixin, viewsets.ViewSet):
         exporter = registry.get(data["kind"])
         assert exporter is not None  # noqa: S101 - validate_kind checked it
         scope = scope_of(request)
-        node = start_node(scope, exporter, pk=data.get("node"), default=None)
+        params = services.clean_params(exporter, data.get("params") or {})
+        # The node named, else the list's node filter among the params (as the screens do).
+        pk = data.get("node") or requested_node(exporter, params)
+        node = start_node(scope, exporter, pk=pk, default=None)
         job = services.export_start(
-            by=_actor(request),
-            scope=scope,
-            exporter=exporter,
-            node=node,
-            params=services.clean_params(exporter, data.get("params") or {}),
+            by=_actor(request), scope=scope, exporter=exporter, node=node, params=params
         )
         return Response(s.ExportJobSerializer(job).data, status=status.HTTP_201_CREATED)
 

@@ -3,6 +3,10 @@
 An exporter reads the list exactly as its page does: the app's own filter form (on the job's
 saved parameters) and its own selector, with the scope of the job's creator limited to the roles
 that may export (`access.export_scope`); the list's node (`within`) is the job's node.
+
+Every exporter keeps only the rows of the job's node and its subtree (`in_job_node`): the export
+right is checked on that node when the job starts and when its file is downloaded, so the file
+must hold nothing beyond it, even when its creator may export elsewhere too.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from antq.core.errors import DomainError
 from antq.exports.access import export_scope
 from antq.exports.models import ExportJob
 from antq.org.access import node_for
-from antq.org.models import OrgNode
+from antq.org.models import OrgNode, subtree_q
 
 CHUNK = 2000
 
@@ -28,6 +32,18 @@ CHUNK = 2000
 def job_scope(job: ExportJob) -> Scope:
     """What the job's creator may export, read now (rights may have changed since the request)."""
     return export_scope(job.created_by)
+
+
+def in_job_node(qs: QuerySet[Any], job: ExportJob, field: str = "node__path") -> QuerySet[Any]:
+    """`qs` limited to the job's node and its subtree (`field`: the path of the row's node)."""
+    return qs.filter(subtree_q(job.node.path, field=field))
+
+
+def concerns_job_node(path: str, job: ExportJob) -> bool:
+    """Whether a record of the node at `path` concerns the job's node: that node, one below it,
+    or one above it (a province's cycle is the cycle of each of its communes)."""
+    node_path = job.node.path
+    return path.startswith(node_path) or node_path.startswith(path)
 
 
 def form_data(job: ExportJob, form_class: type[forms.Form], **kwargs: Any) -> dict[str, Any]:

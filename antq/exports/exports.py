@@ -1,4 +1,7 @@
-"""The exports app's own exporter: the audit log (audit imports only core, so its export lives here)."""
+"""The exports app's own exporter: the audit log (audit imports only core, so its export lives here).
+
+Events of the job's node and its subtree (their `node_path`) that the creator may read.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from antq.accounts.roles import Action
 from antq.audit.models import AuditAction
 from antq.audit.selectors import audit_list
-from antq.exports.building import job_scope, labels_of, stream
+from antq.exports.building import in_job_node, job_scope, labels_of, stream
 from antq.exports.models import ExportJob
 from antq.exports.registry import DATETIME, Exporter, Progress, Table, register
 
@@ -29,7 +32,7 @@ FIELDS = (
 
 
 def build(job: ExportJob, progress: Progress) -> Table:
-    events = audit_list(scope=job_scope(job))
+    events = in_job_node(audit_list(scope=job_scope(job)), job, field="node_path")
     kind = str(job.params.get("type") or "")
     if kind:
         events = events.filter(object_type=kind)

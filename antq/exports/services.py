@@ -30,7 +30,7 @@ from antq.audit.services import record
 from antq.core.errors import DomainError
 from antq.core.xlsx import Table, write_table_to
 from antq.exports import registry
-from antq.exports.access import export_scope
+from antq.exports.access import export_scope, exporting
 from antq.exports.models import ExportJob, ExportStatus
 from antq.org.models import OrgNode
 
@@ -64,7 +64,7 @@ def export_start(
     *, by: User, scope: Scope, exporter: registry.Exporter, node: OrgNode, params: dict[str, str]
 ) -> ExportJob:
     """Queue an export of `exporter`'s list for `node` with the list's filters; audited."""
-    if not scope.allows(exporter.action, node):
+    if not exporting(scope).allows(exporter.action, node):
         raise PermissionDenied
     with transaction.atomic():
         job = ExportJob.objects.create(

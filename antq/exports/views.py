@@ -18,7 +18,7 @@ from antq.accounts.scope import scope_of
 from antq.core.http import AuthedHttpRequest
 from antq.core.xlsx import XLSX_CONTENT_TYPE
 from antq.exports import services
-from antq.exports.access import exporter_for, job_for, own_jobs, start_node
+from antq.exports.access import exporter_for, job_for, own_jobs, requested_node, start_node
 from antq.exports.models import ExportJob, ExportStatus
 
 
@@ -28,7 +28,8 @@ def export_start(request: AuthedHttpRequest, kind: str) -> HttpResponse:
     """Queue an export of the list `kind` with the filters posted by the list page."""
     exporter = exporter_for(kind)
     scope = scope_of(request)
-    node = start_node(scope, exporter, pk=request.POST.get("within"), default=current_node(request))
+    pk = requested_node(exporter, request.POST, within=request.POST.get("within"))
+    node = start_node(scope, exporter, pk=pk, default=current_node(request))
     job = services.export_start(
         by=request.user,
         scope=scope,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from antq.accounts.roles import Action
-from antq.exports.building import form_data, job_scope, labels_of, param_node, stream
+from antq.exports.building import form_data, in_job_node, job_scope, labels_of, param_node, stream
 from antq.exports.models import ExportJob
 from antq.exports.registry import DATE, DATETIME, INTEGER, Exporter, Progress, Table, register
 from antq.outreach import selectors
@@ -37,8 +37,9 @@ def build(job: ExportJob, progress: Progress) -> Table:
     data = form_data(job, SessionFilterForm)
     node = param_node(scope, data.get("node"))
     filters = selectors.SessionFilters(
-        # As on the page: a node chosen in the filter replaces the working node.
-        within=job.node if node is None else None,
+        # A node chosen in the filter replaces the working node on the page: it is then the
+        # job's node (`access.requested_node`), so both filters name the same subtree.
+        within=job.node,
         node=node,
         kind=data.get("kind") or "",
         year=data.get("year"),
@@ -46,7 +47,7 @@ def build(job: ExportJob, progress: Progress) -> Table:
         end=data.get("end"),
         include_withdrawn=bool(data.get("include_withdrawn")),
     )
-    qs = selectors.session_list(scope=scope, filters=filters)
+    qs = in_job_node(selectors.session_list(scope=scope, filters=filters), job)
     kinds, deliveries = labels_of(SessionKind), labels_of(DeliveryForm)
 
     def row(values: tuple[Any, ...]) -> list[Any]:

@@ -1,14 +1,16 @@
 """XLSX exports of the plans list and of the targets and tasks of the listed plans.
 
-The plans list reads every plan the user may read (its own levels, those below, and issued plans
-above), as its page does: the job's node is where the export right is checked, not a filter.
+The plans list page reads every plan the user may read (its own levels, those below, and issued
+plans above). The export keeps, among those, the plans of the job's node and its subtree, and the
+issued plans of the levels above that node (which anyone working on it reads): the export right
+is checked on that node at start and download, so nothing of another branch is in the file.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,6 +18,7 @@ from antq.accounts.roles import Action
 from antq.exports.building import form_data, job_scope, labels_of, stream
 from antq.exports.models import ExportJob
 from antq.exports.registry import DATE, DECIMAL, INTEGER, Exporter, Progress, Table, register
+from antq.org.models import subtree_q
 from antq.plans import selectors
 from antq.plans.choices import PlanStatus, TargetMeasure, TaskStatus
 from antq.plans.forms import PlanFilterForm
@@ -40,7 +43,11 @@ def listed_plans(job: ExportJob) -> QuerySet[Plan]:
     filters = selectors.PlanFilters(
         year=data.get("year"), level=data.get("level") or "", status=data.get("status") or ""
     )
-    return selectors.plan_list(scope=scope, filters=filters)
+    node = job.node
+    above = Q(status=PlanStatus.ISSUED, node__path__in=node.ancestor_paths())
+    return selectors.plan_list(scope=scope, filters=filters).filter(
+        subtree_q(node.path, field="node__path") | above
+    )
 
 
 def build_plans(job: ExportJob, progress: Progress) -> Table:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from antq.accounts.roles import Action
+from antq.accounts.roles import ROLE_ACTIONS, Action
 from antq.accounts.scope import Scope
 from antq.reports.models import Report, ReportDefinition
 from antq.reports.selectors import reads_definition
@@ -30,7 +30,28 @@ def report_for(scope: Scope, pk: int | str, action: str = Action.VIEW) -> Report
         raise Http404
     if action != Action.VIEW and not scope.allows(action, report.node):
         raise PermissionDenied
+    if action == Action.REPORT_REVIEW and not receives(scope, report):
+        raise PermissionDenied
     return report
+
+
+def receives(scope: Scope, report: Report) -> bool:
+    """Whether the user reviews the report for the node it is sent to (its parent): REPORT_REVIEW
+    on the report's node (roles.ACTION_NODE_KINDS: the commune police on units, the province
+    officer on communes) held on that receiving node itself, so a province officer never takes in
+    the report a unit sends to its commune. A grant without a kind limit (the administrator)
+    reviews anywhere it reaches."""
+    node = report.node
+    receiver = node.parent.path if node.parent is not None else None
+    for grant in scope.grants:
+        if Action.REPORT_REVIEW not in ROLE_ACTIONS.get(grant.role, frozenset()):
+            continue
+        kinds = grant.kinds_for(Action.REPORT_REVIEW)
+        if not grant.covers(node.path):
+            continue
+        if kinds is None or (node.kind in kinds and grant.path == receiver):
+            return True
+    return False
 
 
 def definition_for(scope: Scope, pk: int | str, action: str = Action.VIEW) -> ReportDefinition:

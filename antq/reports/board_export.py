@@ -6,9 +6,16 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from antq.core.numbers import count_text, share
 from antq.core.xlsx import DATE, DATETIME, PERCENT
 from antq.reports.choices import ReportStatus, level_of
 from antq.reports.selectors import Board
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    """The share as Excel stores a percentage (0.123 shows 12,3%), rounded half up as on screen."""
+    value = share(numerator, denominator)
+    return None if value is None else float(value / 100)
 
 
 def board_table(board: Board) -> tuple[str, list[str], list[list[Any]], list[str | None]]:
@@ -34,7 +41,9 @@ def board_table(board: Board) -> tuple[str, list[str], list[list[Any]], list[str
                 row.node.code,
                 state,
                 str(ReportStatus(report.status).label) if report is not None else _("Chưa lập"),
-                board.definition.deadline_for(level_of(row.node.kind), board.year),
+                report.deadline
+                if report is not None
+                else board.definition.deadline_for(level_of(row.node.kind), board.year),
                 report.submitted_at if report is not None else None,
                 None,
                 None,
@@ -46,17 +55,17 @@ def board_table(board: Board) -> tuple[str, list[str], list[list[Any]], list[str
                 _("%(level)s: %(reported)s/%(expected)s đã báo cáo, %(on_time)s đúng hạn")
                 % {
                     "level": level.label,
-                    "reported": level.reported,
-                    "expected": level.expected,
-                    "on_time": level.on_time,
+                    "reported": count_text(level.reported),
+                    "expected": count_text(level.expected),
+                    "on_time": count_text(level.on_time),
                 },
                 "",
                 "",
                 "",
                 level.deadline,
                 None,
-                float(level.rate) if level.rate is not None else None,
-                float(level.on_time_rate) if level.on_time_rate is not None else None,
+                _ratio(level.reported, level.expected),
+                _ratio(level.on_time, level.expected),
             ]
         )
     title = _("Tình hình báo cáo %(year)s") % {"year": board.year}

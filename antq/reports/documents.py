@@ -1,37 +1,47 @@
 """A periodic report as an official document (NĐ 30/2020): heading, "BÁO CÁO", the subject, a
 lead-in naming the period, one headed section per narrative part, recipients and signature, and the
-statistics as an annex table (with the per-child breakdown's reporting count for a summing level).
+statistics as an annex table (with the reporting count of the children for a summing level).
 
-The fixed wording (issuer line, lead-in, closing sentence, recipients, signer) comes from the
-province's template for "periodic_report" (`doctemplates.services.wording`) when that app provides
-one (for a commune's report); `_default_wording` is the text of the other levels and fills any
-key the template leaves empty.
+Every fixed word (issuer lines, symbol, lead-in, closing sentence, recipients, signer) comes from
+the "periodic_report" template in force for the report's province (`doctemplates.services.wording`),
+from the group of the report's level: the top-level fields for a commune, `unit`, `province`,
+`nation` for the others; the national report takes the default file's `nation`.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils import timezone
 
+from antq.core.numbers import count_text
 from antq.doctemplates.services import wording as template_wording
 from antq.documents import Annex, DocumentSection, OfficialDocument
 from antq.documents.dates import vietnamese_date
 from antq.org.choices import NodeKind
 from antq.org.models import OrgNode
 from antq.plans.services import place_of
+from antq.reports.choices import ReportLevel
 from antq.reports.models import Report
-from antq.reports.statistics import rows
 
 REPORT = "BÁO CÁO"
 WORDING_KIND = "periodic_report"
+# The levels whose wording sits in a group of the template (a commune's is at the top).
+LEVEL_GROUPS = (ReportLevel.UNIT, ReportLevel.PROVINCE, ReportLevel.NATION)
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 ANNEX_TITLE = "SỐ LIỆU KẾT QUẢ THỰC HIỆN PHONG TRÀO"
 ANNEX_COLUMNS = ("TT", "Chỉ số", "Số liệu")
+# The kind line already reads "BÁO CÁO": the subject must not say it again.
+LEADING_REPORT = re.compile(r"^\s*báo\s+cáo\s*[:,\-–]?\s*", re.IGNORECASE)
 
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
 
 
 def _province_of(node: OrgNode) -> OrgNode | None:
@@ -41,68 +51,10 @@ def _province_of(node: OrgNode) -> OrgNode | None:
     return current
 
 
-def _issuer(node: OrgNode) -> tuple[str, str, str]:
-    """(issuer, parent body, symbol): the police of an administrative level, the unit itself."""
-    if node.kind == NodeKind.NATION:
-        return "BỘ CÔNG AN", "", "BC-BCA"
-    if node.kind == NodeKind.PROVINCE:
-        return f"CÔNG AN {node.name.upper()}", "BỘ CÔNG AN", "BC-CAT"
-    if node.kind == NodeKind.COMMUNE:
-        province = _province_of(node)
-        parent = f"CÔNG AN {province.name.upper()}" if province is not None else ""
-        return f"CÔNG AN {node.name.upper()}", parent, "BC-CAX"
-    return node.name.upper(), "", "BC"
-
-
-def _superior(node: OrgNode) -> str:
-    parent = node.parent
-    if node.kind == NodeKind.PROVINCE:
-        return "Bộ Công an (qua Cục V05)"
-    if parent is None:
-        return ""
-    if parent.kind in (NodeKind.PROVINCE, NodeKind.COMMUNE):
-        return f"Công an {_lower_first(parent.name)}"
-    return parent.name
-
-
-def _subject_name(node: OrgNode) -> str:
-    """Who speaks in the text: "Công an phường Quy Nhơn", "Bộ Công an", or the unit's name."""
-    if node.kind == NodeKind.NATION:
-        return "Bộ Công an"
-    if node.kind in (NodeKind.PROVINCE, NodeKind.COMMUNE):
-        return f"Công an {_lower_first(node.name)}"
-    return node.name
-
-
-def _signer_title(node: OrgNode) -> str:
-    if node.kind == NodeKind.PROVINCE:
-        return "GIÁM ĐỐC"
-    if node.kind == NodeKind.COMMUNE:
-        return "TRƯỞNG CÔNG AN"
-    if node.kind == NodeKind.NATION:
-        return "CỤC TRƯỞNG CỤC V05"
-    return "THỦ TRƯỞNG ĐƠN VỊ"
-
-
-def _default_wording(report: Report) -> dict[str, Any]:
-    node = report.node
-    issuer, parent, symbol = _issuer(node)
-    speaker = _subject_name(node)
-    superior = _superior(node)
-    recipients = [f"{superior} (để báo cáo)"] if superior else []
-    return {
-        "issuer": issuer,
-        "issuer_parent": parent,
-        "symbol": symbol,
-        "subject": f"{report.definition.title} năm {report.year}",
-        "lead_in": (
-            f"{speaker} báo cáo kết quả thực hiện phong trào toàn dân bảo vệ an ninh Tổ quốc "
-            f"{_period(report)} như sau:"
-        ),
-        "closing": f"Trên đây là báo cáo của {speaker}./.",
-        "recipients": [*recipients, "Lưu: VT"],
-        "signer_title": _signer_title(node),
-    }
+def subject_of(title: str, year: int) -> str:
+    """The trích yếu: "Sơ kết 6 tháng phong trào … năm 2026" from "Báo cáo sơ kết 6 tháng …"."""
+    text = _upper_first(LEADING_REPORT.sub("", title.strip(), count=1)) or title.strip()
+    return text if str(year) in text else f"{text} năm {year}"
 
 
 def _period(report: Report) -> str:
@@ -111,26 +63,27 @@ def _period(report: Report) -> str:
 
 
 def wording(report: Report) -> dict[str, Any]:
-    """The document's fixed words. A commune's report takes the province's "periodic_report"
-    template (written for the commune police: "Công an $node", "CÔNG AN $PARENT"); the other levels
-    keep the built-in wording, which the template's shape cannot express (a unit is not a police
-    body; a province reports to the Ministry)."""
-    words = _default_wording(report)
+    """The document's fixed words, from the template of the report's province and level."""
     node = report.node
-    if node.kind != NodeKind.COMMUNE:
-        return words
+    level = report.level or ReportLevel.NATION
     province = _province_of(node)
+    parent = node.parent if node.parent is not None and node.parent.kind != NodeKind.NATION else None
     context = {
-        "title": words["subject"],
+        "title": subject_of(report.definition.title, report.year),
         "period": _period(report),
         "year": report.year,
         "node": _lower_first(node.name),
+        "name": node.name,
         "NODE": node.name.upper(),
-        "parent": _lower_first(province.name) if province is not None else "",
+        "parent": _lower_first(parent.name) if parent is not None else "",
         "PARENT": province.name.upper() if province is not None else "",
     }
     found = template_wording(WORDING_KIND, province, context)
-    words.update({key: value for key, value in found.items() if value not in (None, "", [])})
+    words = {key: value for key, value in found.items() if key not in LEVEL_GROUPS}
+    if level in LEVEL_GROUPS:
+        words.update(found.get(str(level)) or {})
+    if not words.get("issuer"):
+        words["issuer"] = node.name.upper()
     return words
 
 
@@ -146,18 +99,22 @@ def report_document(report: Report) -> OfficialDocument:
     if parts and words.get("closing"):
         parts[-1][1].append(str(words["closing"]))
     sections = [DocumentSection(heading=heading, paragraphs=paragraphs) for heading, paragraphs in parts]
-    table = rows(report.statistics, report.definition.statistics)
+    table = report.statistic_rows()
     subtitle = f"Năm {report.year}"
     if report.children_expected is not None:
         subtitle += (
-            f" · tổng hợp báo cáo của {report.children_reported or 0}/{report.children_expected} cấp dưới"
+            f" · tổng hợp báo cáo của {count_text(report.children_reported or 0)}/"
+            f"{count_text(report.children_expected)} cấp dưới"
         )
     annex = Annex(
         title=ANNEX_TITLE,
         subtitle=subtitle,
         columns=ANNEX_COLUMNS,
-        rows=[(str(i), row.label, row.text) for i, row in enumerate(table, 1)],
-        issued_by=_subject_name(report.node),
+        rows=[
+            (str(i), row.label, f"{row.text} ({row.note})" if row.note else row.text)
+            for i, row in enumerate(table, 1)
+        ],
+        issued_by=str(words.get("speaker") or report.node.name),
         widths=(8, 62, 30),
     )
     sent = report.last_submitted_at

@@ -35,6 +35,7 @@ def build_reports(job: ExportJob, progress: Progress) -> Table:
         year=int_param(job, "year"),
         definition=int_param(job, "definition"),
         status=status if status in ReportStatus.values else "",
+        within=job.node,
     )
     qs = selectors.report_list(scope=scope, filters=filters)
     statuses = labels_of(ReportStatus)

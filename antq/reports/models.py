@@ -122,6 +122,14 @@ class Report(TimeStampedModel):
     # {row key: [numerator, denominator or null]}: figures of the node's own subtree, or the sum of
     # its children's received reports (statistics.py); refreshed at every save until submitted.
     statistics = models.JSONField(_("số liệu"), default=dict)
+    # [[key, label], …]: the rows of the definition when the report was last written, so a
+    # definition changed later never changes a report already sent.
+    row_keys = models.JSONField(_("các dòng số liệu"), default=list)
+    # {row key: [names of the children whose report lacks the row]}: that row's sum is incomplete.
+    lacking = models.JSONField(_("số liệu còn thiếu"), default=dict, blank=True)
+    # The deadline of the report's level when it was written (fixed at the first submission):
+    # on time or late is judged against it, whatever the definition says later.
+    due_on = models.DateField(_("hạn gửi"), null=True, blank=True)
     computed_at = models.DateTimeField(_("số liệu tính lúc"), null=True, blank=True)
     # For a report summing its children: how many were expected and how many had reported.
     children_expected = models.PositiveIntegerField(_("số cấp dưới phải báo cáo"), null=True, blank=True)
@@ -177,6 +185,8 @@ class Report(TimeStampedModel):
 
     @property
     def deadline(self) -> dt.date | None:
+        if self.due_on is not None:
+            return self.due_on
         return self.definition.deadline_for(self.level, self.year)
 
     @property
@@ -188,6 +198,12 @@ class Report(TimeStampedModel):
         if self.submitted_at is None:
             return timezone.localdate() > due
         return timezone.localtime(self.submitted_at).date() > due
+
+    def statistic_rows(self) -> list[Any]:
+        """The printed table (statistics.Row), in the snapshotted order and wording."""
+        from antq.reports.statistics import rows
+
+        return rows(self.statistics, self.row_keys or self.definition.statistics, self.lacking)
 
     def narrative_items(self) -> list[dict[str, Any]]:
         return [item for item in self.narratives if isinstance(item, dict)]

@@ -12,11 +12,12 @@ from fractions import Fraction
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from antq.accounts.roles import ROLE_ACTIONS, Action
 from antq.accounts.scope import Scope
+from antq.core.numbers import percent_text
 from antq.org.choices import UNIT_KINDS
 from antq.org.models import SEGMENT_WIDTH, OrgNode, subtree_q
 from antq.reports.choices import (
@@ -77,6 +78,21 @@ class ReportFilters:
     year: int | None = None
     definition: int | None = None
     status: str = ""
+    within: OrgNode | None = None  # only reports of this node's subtree (an export job's node)
+
+
+def received_q(scope: Scope) -> Q:
+    """Reports the user receives (the filter form of `receives`)."""
+    parts = []
+    for grant in scope.grants:
+        if Action.REPORT_REVIEW not in ROLE_ACTIONS.get(grant.role, frozenset()):
+            continue
+        kinds = grant.kinds_for(Action.REPORT_REVIEW)
+        part = grant.q("node__path")
+        if kinds is not None:
+            part &= Q(node__kind__in=sorted(kinds), node__parent__path=grant.path)
+        parts.append(part)
+    return reduce(or_, parts) if parts else Q(pk__in=[])
 
 
 def report_list(*, scope: Scope, filters: ReportFilters) -> QuerySet[Report]:
@@ -84,9 +100,7 @@ def report_list(*, scope: Scope, filters: ReportFilters) -> QuerySet[Report]:
     if filters.box == "mine":
         qs = Report.objects.filter(scope.q(Action.REPORT_WRITE, field="node__path"))
     elif filters.box == "received":
-        qs = Report.objects.filter(scope.q(Action.REPORT_REVIEW, field="node__path")).exclude(
-            status=ReportStatus.DRAFT
-        )
+        qs = Report.objects.filter(received_q(scope)).exclude(status=ReportStatus.DRAFT)
     else:
         qs = Report.objects.filter(scope.q(Action.VIEW, field="node__path"))
     if filters.year:
@@ -95,6 +109,8 @@ def report_list(*, scope: Scope, filters: ReportFilters) -> QuerySet[Report]:
         qs = qs.filter(definition_id=filters.definition)
     if filters.status:
         qs = qs.filter(status=filters.status)
+    if filters.within is not None:
+        qs = qs.filter(subtree_q(filters.within.path, field="node__path"))
     return qs.select_related("definition", "node").order_by("-year", "definition_id", "node__path", "pk")
 
 
@@ -135,28 +151,21 @@ def expected_children(definition: ReportDefinition, node: OrgNode) -> QuerySet[O
     ).order_by("search_text", "pk")
 
 
-def received_child_statistics(report: Report) -> tuple[list[dict[str, object]], int, int]:
-    """(statistics of the children's received reports, children expected, children reported)."""
-    children = expected_children(report.definition, report.node)
-    expected = children.count()
-    stats = list(
+def received_child_statistics(report: Report, children: list[OrgNode]) -> list[tuple[str, dict[str, object]]]:
+    """(child's name, statistics) of the children's received reports, in the children's order."""
+    names = {child.pk: child.name for child in children}
+    found = dict(
         Report.objects.filter(
-            definition=report.definition, year=report.year, node__in=children, status__in=RECEIVED
-        ).values_list("statistics", flat=True)
+            definition=report.definition, year=report.year, node__in=list(names), status__in=RECEIVED
+        ).values_list("node_id", "statistics")
     )
-    return stats, expected, len(stats)
+    return [(names[pk], found[pk]) for pk in names if pk in found]
 
 
-def _received_by(definition: ReportDefinition, year: int) -> Q:
-    """Reports sent on time: each level's first submission before the end of its deadline day."""
-    parts = []
-    for level in definition.levels():
-        due = definition.deadline_for(level, year)
-        if due is None:
-            continue
-        end = timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=1), dt.time.min))
-        parts.append(Q(node__kind__in=sorted(LEVEL_KINDS[level]), submitted_at__lt=end))
-    return reduce(or_, parts) if parts else Q(pk__in=[])
+def _received_by() -> Q:
+    """Reports sent on time: the first submission on or before the deadline snapshotted on the
+    report (no deadline: on time)."""
+    return Q(due_on__isnull=True) | Q(submitted_at__date__lte=F("due_on"))
 
 
 def punctuality(report: Report | None) -> str:
@@ -208,12 +217,12 @@ class LevelRate:
         return Fraction(self.on_time, self.expected) if self.expected else None
 
     @property
-    def rate_percent(self) -> float | None:
-        return float(self.rate) * 100 if self.rate is not None else None
+    def rate_text(self) -> str:
+        return percent_text(self.reported, self.expected)
 
     @property
-    def on_time_percent(self) -> float | None:
-        return float(self.on_time_rate) * 100 if self.on_time_rate is not None else None
+    def on_time_text(self) -> str:
+        return percent_text(self.on_time, self.expected)
 
     @property
     def label(self) -> str:
@@ -260,7 +269,7 @@ def level_rates(definition: ReportDefinition, year: int, node: OrgNode) -> list[
         .order_by()
     ):
         expected[kind] = n
-    on_time = _received_by(definition, year)
+    on_time = _received_by()
     received = Q(status__in=RECEIVED)
     counts: dict[str, tuple[int, int, int]] = {}
     for kind, n_on_time, n_late, n_returned in (

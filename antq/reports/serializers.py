@@ -11,7 +11,6 @@ from rest_framework import serializers
 from antq.api.serializers import NodeRefSerializer
 from antq.reports.choices import ReportStatus
 from antq.reports.models import Report
-from antq.reports.statistics import rows
 
 # Documented as text: an enum named "status" would collide with other apps' statuses.
 REPORT_STATUSES = ", ".join(ReportStatus.values)
@@ -20,9 +19,10 @@ REPORT_STATUSES = ", ".join(ReportStatus.values)
 class ReportStatisticRowSerializer(serializers.Serializer):  # type: ignore[type-arg]
     key = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
-    numerator = serializers.IntegerField()
+    numerator = serializers.IntegerField(allow_null=True)  # null: the report has no such row
     denominator = serializers.IntegerField(allow_null=True)
     text = serializers.CharField()
+    note = serializers.CharField(allow_blank=True)  # which children lack the row, if any
 
 
 class ReportNarrativeSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -71,6 +71,7 @@ class ReportDetailSerializer(ReportSerializer):
             "computed_at",
             "children_expected",
             "children_reported",
+            "due_on",
             "narratives",
             "return_reason",
             "reviewed_at",
@@ -86,8 +87,9 @@ class ReportDetailSerializer(ReportSerializer):
                 "numerator": row.numerator,
                 "denominator": row.denominator,
                 "text": row.text,
+                "note": row.note,
             }
-            for row in rows(obj.statistics, obj.definition.statistics)
+            for row in obj.statistic_rows()
         ]
 
 

@@ -25,11 +25,18 @@ from antq.audit.models import AuditAction
 from antq.audit.services import diff, record
 from antq.core.errors import ConcurrentEditError, DomainError
 from antq.core.workflow import apply_transition
+from antq.dashboards.figures import child_figures
 from antq.org.models import OrgNode
 from antq.reports import selectors
 from antq.reports.choices import ReportStatus
 from antq.reports.models import Report, ReportDefinition
-from antq.reports.statistics import SUMMING_KINDS, own_statistics, sum_statistics
+from antq.reports.statistics import (
+    figure_statistics,
+    own_statistics,
+    row_snapshot,
+    subtract,
+    sum_statistics,
+)
 from antq.reports.workflows import REPORT
 
 YEARS = (2000, 2100)
@@ -51,21 +58,34 @@ def _require(scope: Scope, action: str, node: OrgNode) -> None:
 
 
 def snapshot(report: Report) -> dict[str, Any]:
-    """The statistics of the report now: the sum of its children's received reports for a level
-    whose children report (a province, the nation), the figures of its own subtree otherwise."""
-    keys = list(report.definition.statistics)
-    values: dict[str, Any] = {"computed_at": timezone.now()}
-    if report.node.kind in SUMMING_KINDS:
-        stats, expected, reported = selectors.received_child_statistics(report)
-        values.update(
-            statistics=sum_statistics(stats, keys), children_expected=expected, children_reported=reported
-        )
-    else:
+    """The statistics of the report now (statistics.py says who fills what), its rows and, until
+    it is first sent, its deadline. A node some of whose children write the report adds up their
+    received reports, plus what of its subtree no reporting child covers; any other node counts
+    its subtree (`dashboards.figures`). Constant queries whatever the number of children."""
+    definition = report.definition
+    keys = list(definition.statistics)
+    values: dict[str, Any] = {"computed_at": timezone.now(), "row_keys": row_snapshot(keys)}
+    if report.submitted_at is None:
+        values["due_on"] = definition.deadline_for(report.level, report.year)
+    children = list(selectors.expected_children(definition, report.node))
+    if not children:
         values.update(
             statistics=own_statistics(report.node, report.year, keys),
+            lacking={},
             children_expected=None,
             children_reported=None,
         )
+        return values
+    received = selectors.received_child_statistics(report, children)
+    per_child = child_figures(report.node, report.year, children)
+    rest = subtract(
+        own_statistics(report.node, report.year, keys),
+        [figure_statistics(per_child[child.pk], keys) for child in children],
+    )
+    stats, lacking = sum_statistics(received, keys, base=rest)
+    values.update(
+        statistics=stats, lacking=lacking, children_expected=len(children), children_reported=len(received)
+    )
     return values
 
 
@@ -229,10 +249,18 @@ def report_submit(
     return done
 
 
+def _require_receiver(scope: Scope, report: Report) -> None:
+    from antq.reports.access import receives
+
+    if not receives(scope, report):
+        raise PermissionDenied(_("Chỉ cấp nhận báo cáo (cấp trên trực tiếp) mới tiếp nhận, trả lại được."))
+
+
 def report_accept(*, by: User, scope: Scope, report: Report, expected_version: int) -> Report:
     """The level above takes the report in: its figures now count in the superior's report."""
     from antq.notifications.models import NotificationKind
 
+    _require_receiver(scope, report)
     with transaction.atomic():
         done = apply_transition(
             report,
@@ -257,6 +285,7 @@ def report_return(*, by: User, scope: Scope, report: Report, reason: str, expect
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Vui lòng nêu lý do trả lại báo cáo.")]})
+    _require_receiver(scope, report)
     with transaction.atomic():
         done = apply_transition(
             report,

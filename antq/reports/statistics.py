@@ -2,21 +2,30 @@
 
 A row is a metric of `plans/data/metrics.yaml` (a share or a count) or `units_<kind>`, the number
 of communes / units of a kind in the population (read from the `registered` figure's
-denominators, so it costs no query). A report stores `{key: [numerator, denominator or None]}`:
-from `dashboards.figures` for its own subtree, or the sum of its children's received reports
-(numerators and denominators added, so a share stays exact).
+denominators, so it costs no query). A report stores `{key: [numerator, denominator or None]}`.
+
+Who fills what: a node some of whose children write the report (per the definition's levels: a
+commune whose units report, a province whose communes and province-managed units report, the
+nation whose provinces report) adds up its children's received reports, numerators and
+denominators apart so a share stays exact, plus the figures of whatever in its subtree has no
+writer of its own (the node's own records, children that do not write this report). A node whose
+children do not report takes `dashboards.figures` for its own subtree.
+
+The rows (keys and labels) are snapshotted on the report, so a definition changed later never
+changes a report already sent; a row a child's report lacks prints "—" and makes the sum
+incomplete (the children lacking it are named), never a silent zero.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from antq.dashboards.figures import ASSESSED_KINDS, node_figures
+from antq.core.numbers import count_text, percent_text
+from antq.dashboards.figures import ASSESSED_KINDS, Figure, node_figures
 from antq.org.choices import NodeKind
 from antq.org.models import OrgNode
 from antq.plans.metrics import metrics
@@ -25,8 +34,7 @@ Statistics = dict[str, list[int | None]]
 UNIT_ROW_PREFIX = "units_"
 UNIT_ROWS = tuple(f"{UNIT_ROW_PREFIX}{kind}" for kind in ASSESSED_KINDS)
 ROW_KEYS: tuple[str, ...] = (*UNIT_ROWS, *metrics())
-# Levels whose report adds up their children's reports instead of counting the records.
-SUMMING_KINDS = frozenset({NodeKind.NATION, NodeKind.PROVINCE})
+MISSING = "—"
 
 
 def _unit_row_labels() -> dict[str, str]:
@@ -50,9 +58,20 @@ def row_choices() -> list[tuple[str, str]]:
     return [(key, row_label(key)) for key in ROW_KEYS]
 
 
-def own_statistics(node: OrgNode, year: int, keys: Sequence[str]) -> Statistics:
-    """The rows of `node`'s whole subtree for `year`, from the dashboards' figures."""
-    figures = node_figures(node, year)
+def row_snapshot(keys: Sequence[str]) -> list[list[str]]:
+    """[[key, label], …] as the report stores them (the labels of the day it was written)."""
+    return [[key, str(row_label(key))] for key in keys]
+
+
+def is_share(key: str) -> bool:
+    if key.startswith(UNIT_ROW_PREFIX):
+        return False
+    metric = metrics().get(key)
+    return metric is not None and bool(metric.denominator)
+
+
+def figure_statistics(figures: Mapping[str, Figure], keys: Sequence[str]) -> Statistics:
+    """The rows of a subtree from its figures (`dashboards.figures`)."""
     out: Statistics = {}
     for key in keys:
         if key.startswith(UNIT_ROW_PREFIX):
@@ -64,67 +83,103 @@ def own_statistics(node: OrgNode, year: int, keys: Sequence[str]) -> Statistics:
     return out
 
 
-def sum_statistics(reports: Iterable[Mapping[str, Any]], keys: Sequence[str]) -> Statistics:
-    """Rows added up over `reports` (their statistics dicts); a row none of them has is zero."""
+def own_statistics(node: OrgNode, year: int, keys: Sequence[str]) -> Statistics:
+    """The rows of `node`'s whole subtree for `year` (five queries)."""
+    return figure_statistics(node_figures(node, year), keys)
+
+
+def subtract(total: Mapping[str, Any], parts: Iterable[Mapping[str, Any]]) -> Statistics:
+    """`total` less each of `parts`, row by row: what of a subtree no reporting child covers."""
+    out: Statistics = {key: list(value) for key, value in total.items()}
+    for part in parts:
+        for key, value in part.items():
+            if key not in out or not value:
+                continue
+            rest = out[key]
+            rest[0] = int(rest[0] or 0) - int(value[0] or 0)
+            if rest[1] is not None:
+                rest[1] = int(rest[1] or 0) - int(value[1] or 0)
+    return out
+
+
+def sum_statistics(
+    reports: Iterable[tuple[str, Mapping[str, Any]]],
+    keys: Sequence[str],
+    base: Mapping[str, Any] | None = None,
+) -> tuple[Statistics, dict[str, list[str]]]:
+    """Rows added up over `reports` ((name, statistics) pairs), starting from `base` (zero when
+    none). Returns the sums and, for each row some report lacks, the names of those reports: that
+    row's sum is incomplete and says so."""
     out: Statistics = {}
     for key in keys:
-        share = not key.startswith(UNIT_ROW_PREFIX) and _is_share(key)
-        out[key] = [0, 0 if share else None]
-    for stats in reports:
+        start = (base or {}).get(key)
+        if start:
+            out[key] = [int(start[0] or 0), None if start[1] is None else int(start[1])]
+        else:
+            out[key] = [0, 0 if is_share(key) else None]
+    lacking: dict[str, list[str]] = {}
+    for name, stats in reports:
         for key in keys:
             value = stats.get(key)
             if not value:
+                lacking.setdefault(key, []).append(name)
                 continue
             total = out[key]
             total[0] = int(total[0] or 0) + int(value[0] or 0)
             if total[1] is not None:
                 total[1] = int(total[1]) + int(value[1] or 0)
-    return out
-
-
-def _is_share(key: str) -> bool:
-    metric = metrics().get(key)
-    return metric is not None and bool(metric.denominator)
+    return out, lacking
 
 
 @dataclass(frozen=True)
 class Row:
-    """One printed line of a statistics table."""
+    """One printed line of a statistics table; `numerator` None: the report has no such row."""
 
     key: str
     label: str
-    numerator: int
+    numerator: int | None
     denominator: int | None
-
-    @property
-    def share(self) -> Fraction | None:
-        if not self.denominator:
-            return None
-        return Fraction(self.numerator, self.denominator)
+    lacking: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
-        """ "12" for a count, "9/12 (75,0%)" for a share (a share without population: "0/0")."""
+        """ "1.250" for a count, "9/12 (75,0%)" for a share, "—" for a row the report lacks."""
+        if self.numerator is None:
+            return MISSING
         if self.denominator is None:
-            return f"{self.numerator:,}".replace(",", ".")
-        share = self.share
-        if share is None:
-            return f"{self.numerator}/{self.denominator}"
-        percent = f"{float(share) * 100:.1f}".replace(".", ",")
-        return f"{self.numerator}/{self.denominator} ({percent}%)"
+            return count_text(self.numerator)
+        fraction = f"{count_text(self.numerator)}/{count_text(self.denominator)}"
+        if not self.denominator:
+            return fraction
+        return f"{fraction} ({percent_text(self.numerator, self.denominator)})"
+
+    @property
+    def note(self) -> str:
+        """Why the figure is incomplete, or ""."""
+        if not self.lacking:
+            return ""
+        return _("Chưa đủ: thiếu số liệu của %(names)s") % {"names": ", ".join(self.lacking)}
 
 
-def rows(stats: Mapping[str, Any], keys: Sequence[str]) -> list[Row]:
-    """The table of a report in its definition's order (a missing row prints as zero)."""
+def rows(
+    stats: Mapping[str, Any],
+    row_keys: Sequence[Sequence[str]] | Sequence[str],
+    lacking: Mapping[str, Sequence[str]] | None = None,
+) -> list[Row]:
+    """The table of a report in its snapshotted order: `row_keys` is [[key, label], …] (or bare
+    keys, or a blank label: labelled now). A row missing from `stats` prints "—"."""
     out = []
-    for key in keys:
-        value = stats.get(key) or [0, 0 if _is_share(key) else None]
+    for item in row_keys:
+        key, label = (item, "") if isinstance(item, str) else (item[0], item[1])
+        label = label or row_label(key)
+        value = stats.get(key)
         out.append(
             Row(
                 key=key,
-                label=row_label(key),
-                numerator=int(value[0] or 0),
-                denominator=None if value[1] is None else int(value[1]),
+                label=str(label),
+                numerator=None if not value else int(value[0] or 0),
+                denominator=None if not value or value[1] is None else int(value[1]),
+                lacking=tuple((lacking or {}).get(key, ())),
             )
         )
     return out

@@ -31,7 +31,7 @@ from antq.documents import render_docx, render_pdf
 from antq.org.access import node_for, visible_nodes
 from antq.org.choices import NodeKind
 from antq.reports import selectors, services
-from antq.reports.access import definition_for, report_for
+from antq.reports.access import definition_for, receives, report_for
 from antq.reports.board_export import board_table
 from antq.reports.choices import ReportStatus, level_of
 from antq.reports.documents import report_document
@@ -44,7 +44,7 @@ from antq.reports.forms import (
     VersionForm,
 )
 from antq.reports.models import Report, ReportDefinition
-from antq.reports.statistics import SUMMING_KINDS, rows
+from antq.reports.statistics import rows
 
 MENU = "reports"
 PAGE_SIZE = 50
@@ -135,8 +135,8 @@ def report_open(request: AuthedHttpRequest, definition: int, year: int, pk: int)
 def _report_context(request: AuthedHttpRequest, report: Report) -> dict[str, Any]:
     scope = scope_of(request)
     can_write = scope.allows(Action.REPORT_WRITE, report.node)
-    can_review = scope.allows(Action.REPORT_REVIEW, report.node)
-    keys = list(report.definition.statistics)
+    can_review = receives(scope, report)
+    keys = report.row_keys or list(report.definition.statistics)
     children = selectors.child_rows(report)
     visible = (
         set(visible_nodes(scope).filter(parent=report.node).values_list("pk", flat=True))
@@ -156,8 +156,8 @@ def _report_context(request: AuthedHttpRequest, report: Report) -> dict[str, Any
     return {
         "report": report,
         "definition": report.definition,
-        "statistics": rows(report.statistics, keys),
-        "summing": report.node.kind in SUMMING_KINDS,
+        "statistics": report.statistic_rows(),
+        "summing": report.children_expected is not None,
         "children": breakdown,
         "stat_labels": [r.label for r in rows({}, keys)],
         "can_edit": can_write and report.is_editable,

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import subprocess
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 from PIL import Image
 from pypdf import PdfReader
 
 from antq.accounts.scope import Scope
 from antq.cycles import services
+from antq.cycles.models import Assessment
 from antq.doctemplates import files
 from antq.doctemplates.services import template_upload
+from antq.documents import vietnamese_date
+from antq.incidents.services import incident_record
 from tests.cycles.helpers import PAPER_REASONS, document
 from tests.cycles.test_services import AGENCY_ANSWERS, SELF_SCORES, _registered_agency
 
@@ -176,7 +181,13 @@ def test_a_provinces_template_changes_its_units_report(client, reviewed, admin, 
         'closing: "$unit báo cáo gửi $superior tổng hợp./."',
         'closing: "$unit trân trọng báo cáo $superior./."',
     )
-    template_upload(province=tree.province, kind="unit_criteria_report", content=text.encode(), by=admin)
+    template_upload(
+        scope=Scope.for_user(admin),
+        province=tree.province,
+        kind="unit_criteria_report",
+        content=text.encode(),
+        by=admin,
+    )
     lines = docx_text(fetch(client, officer, assessment, "report", "docx"))
     assert "Sở Kế hoạch và Đầu tư trân trọng báo cáo Công an phường Quy Nhơn./." in lines
 
@@ -198,3 +209,56 @@ def test_download_queries_do_not_grow_with_the_evidence(
     client.get(url)
     with django_assert_max_num_queries(60):
         client.get(url)
+
+
+def strike(police, node, year: int) -> None:  # type: ignore[no-untyped-def]
+    incident_record(
+        by=police,
+        scope=scope(police),
+        node=node,
+        data={
+            "incident_type": "INC_ILLEGAL_STRIKE",
+            "occurred_on": dt.date(year - 1, 11, 20),  # inside the cycle's window, as tests/cycles do
+            "place": "Xưởng 2",
+            "summary": "Ngừng việc tập thể trái pháp luật",
+            "force_majeure": False,
+            "timely_handled": False,
+            "source": "police",
+        },
+    )
+
+
+def test_an_approved_assessment_prints_what_was_approved_on_its_day(client, reviewed, commune_police) -> None:
+    assessment, officer = reviewed
+    assessment = services.assessment_approve(
+        by=commune_police,
+        scope=scope(commune_police),
+        assessment=assessment,
+        expected_version=assessment.version,
+    )
+    approved_at = dt.datetime(assessment.cycle.year, 12, 1, 9, 0, tzinfo=dt.UTC)
+    Assessment.objects.filter(pk=assessment.pk).update(approved_at=approved_at)
+    strike(commune_police, assessment.node, assessment.cycle.year)  # recorded after the approval
+    report = "\n".join(docx_text(fetch(client, officer, assessment, "report", "docx")))
+    assert "Sở Kế hoạch và Đầu tư đã triển khai đạt 05/05 tiêu chí" in report
+    assert "Kết quả: chưa đạt." not in report
+    assert f"ngày 01 tháng 12 năm {assessment.cycle.year}" in report
+    sheet = "\n".join(docx_text(fetch(client, officer, assessment, "score-sheet", "docx")))
+    assert "tổng điểm cấp trên chấm: 92/100 điểm." in sheet
+    assert f"ngày 01 tháng 12 năm {assessment.cycle.year}" in sheet
+
+
+def test_a_draft_is_printed_on_todays_records(client, tree, province_officer, commune_police) -> None:
+    cycle, agency, officer = _registered_agency(tree, province_officer, commune_police)
+    assessment = services.assessment_start(by=officer, scope=scope(officer), cycle=cycle, node=agency)
+    assessment, _ = services.assessment_save_self(
+        by=officer,
+        scope=scope(officer),
+        assessment=assessment,
+        data={"answers": AGENCY_ANSWERS, "self_scores": SELF_SCORES, "self_reasons": PAPER_REASONS},
+        expected_version=assessment.version,
+    )
+    strike(commune_police, agency, cycle.year)  # after the last save
+    report = "\n".join(docx_text(fetch(client, officer, assessment, "report", "docx")))
+    assert "đã triển khai đạt 04/05 tiêu chí" in report
+    assert vietnamese_date(timezone.localdate()) in report

@@ -3,6 +3,10 @@ kind (some excluded, some inactive), two years of registrations, assessments in 
 recognition decisions in force and revoked, initiatives and their evaluations, outreach sessions
 with lists and headcounts, inspections; then units moved between communes (as the 2025 reform did,
 after their records were written) — all with bulk_create, deterministic (seeded).
+
+It also holds a pre-reform branch (an ended province and commune, as `org.history` loads them)
+with records of both years — registration, initiative and its evaluation, training class,
+inspection — which no current figure counts (docs/reports.md, "Figures").
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ class Dataset:
     communes: list[OrgNode]
     units: list[OrgNode] = field(default_factory=list)
     moved: list[OrgNode] = field(default_factory=list)
+    history: list[OrgNode] = field(default_factory=list)  # ended province, ended commune
 
 
 def _nodes(parent: OrgNode | None, rows: list[dict[str, object]]) -> list[OrgNode]:
@@ -104,6 +109,7 @@ def make_dataset(
         rows = [_unit_attrs(rng, f"{province.code}-P{u}", NodeKind.AGENCY) for u in range(2)]
         data.units += _nodes(province, rows)
     _records(rng, data, user)
+    _history(data, user)
     _move(rng, data)
     return data
 
@@ -324,3 +330,56 @@ def _move(rng: random.Random, data: Dataset) -> None:
         prepare_node(unit, path=allocate_child_paths(target, 1)[0])
     OrgNode.objects.bulk_update(chosen, ["parent", "path", "depth"])
     data.moved = chosen
+
+
+def _history(data: Dataset, user: User) -> None:
+    """An ended province › ended commune under the nation, with records of every kind in both
+    years (registered to the cycles of the last province, as a pre-reform unit's would be)."""
+    reform = dt.date(2025, 7, 1)
+    ended = {"valid_to": reform, "is_active": False}
+    code = data.nation.code
+    province = _nodes(
+        data.nation, [{"kind": NodeKind.PROVINCE, "name": f"Tỉnh cũ {code}", "code": f"CU-{code}", **ended}]
+    )[0]
+    commune = _nodes(
+        province, [{"kind": NodeKind.COMMUNE, "name": f"Xã cũ {code}", "code": f"CU-X-{code}", **ended}]
+    )[0]
+    data.history = [province, commune]
+    kind = InitiativeType.objects.get(code="thu-nghiem-dash")
+    for year in YEARS:
+        cycle = Cycle.objects.filter(province=data.provinces[-1], year=year).first()
+        if cycle is not None:
+            Registration.objects.create(
+                cycle=cycle,
+                node=commune,
+                status=RegistrationStatus.ACCEPTED,
+                registered_on=dt.date(year, 2, 1),
+            )
+        initiative = Initiative.objects.create(
+            node=commune,
+            initiative_type=kind,
+            name=f"Mô hình cũ {year}",
+            started_on=dt.date(year, 3, 1),
+            status=InitiativeStatus.ACTIVE,
+            created_by=user,
+        )
+        InitiativeEvaluation.objects.create(initiative=initiative, year=year, rating="tot", evaluated_by=user)
+        OutreachSession.objects.create(
+            node=commune,
+            kind=SessionKind.TRAINING,
+            held_on=dt.date(year, 4, 1),
+            topic="Tập huấn (trước sắp xếp)",
+            place="Hội trường",
+            attendance_mode=AttendanceMode.HEADCOUNT,
+            headcount=30,
+            recorded_by=user,
+        )
+        Inspection.objects.create(
+            node=commune,
+            commune=commune,
+            inspector_node=province,
+            inspected_on=dt.date(year, 5, 5),
+            basis="Kế hoạch kiểm tra",
+            status=InspectionStatus.CONCLUDED,
+            created_by=user,
+        )

@@ -1,11 +1,18 @@
 """Direct counts over the records, written independently of `antq.dashboards.figures`: load every
 row into Python and count, unit by unit, following the definitions of plans/data/metrics.yaml and
-docs/reports.md. Slow on purpose, and obviously right."""
+docs/reports.md. Slow on purpose, and obviously right.
+
+Where it can, it reads the definitions from their sources rather than from the implementation:
+the "good" initiative ratings from antq/initiatives/data/ratings.yaml (`effective: true`), a
+recognition from its decision's status (issued), not from the item's `in_force` flag."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from antq.cycles.models import Assessment, Registration
 from antq.decisions.models import DecisionItem
@@ -15,6 +22,20 @@ from antq.org.models import OrgNode
 from antq.outreach.models import Attendance, OutreachSession
 
 ASSESSED = {"commune", "residential_area", "agency", "enterprise", "school"}
+UNITS = {"residential_area", "agency", "enterprise", "school"}
+RATINGS = Path(__file__).resolve().parents[2] / "antq" / "initiatives" / "data" / "ratings.yaml"
+
+
+def good_ratings() -> set[str]:
+    levels = yaml.safe_load(RATINGS.read_text(encoding="utf-8"))["levels"]
+    return {level["code"] for level in levels if level["effective"] is True}
+
+
+def counted(node: OrgNode) -> bool:
+    """docs/reports.md: records count for nodes in force; a unit also active and not excluded."""
+    if node.valid_to is not None:
+        return False
+    return node.kind not in UNITS or (node.is_active and node.exclusion_code == "")
 
 
 def naive_figures(root: OrgNode, year: int) -> dict[str, dict[str, Any]]:
@@ -22,13 +43,10 @@ def naive_figures(root: OrgNode, year: int) -> dict[str, dict[str, Any]]:
     nodes = {n.pk: n for n in OrgNode.objects.all()}
 
     def inside(node_id: int) -> bool:
-        return nodes[node_id].path.startswith(root.path)
+        node = nodes[node_id]
+        return node.path.startswith(root.path) and counted(node)
 
-    population = [
-        n
-        for n in nodes.values()
-        if inside(n.pk) and n.kind in ASSESSED and n.is_active and n.exclusion_code == ""
-    ]
+    population = [n for n in nodes.values() if inside(n.pk) and n.kind in ASSESSED and n.is_active]
     registered = {
         r.node_id
         for r in Registration.objects.select_related("cycle")
@@ -36,8 +54,8 @@ def naive_figures(root: OrgNode, year: int) -> dict[str, dict[str, Any]]:
     }
     recognized = {
         d.node_id
-        for d in DecisionItem.objects.select_related("cycle")
-        if d.cycle.year == year and d.kind == "recognition" and d.in_force
+        for d in DecisionItem.objects.select_related("cycle", "decision")
+        if d.cycle.year == year and d.kind == "recognition" and d.decision.status == "issued"
     }
     approved = {
         a.node_id: a.classification
@@ -50,6 +68,7 @@ def naive_figures(root: OrgNode, year: int) -> dict[str, dict[str, Any]]:
         old = out[metric].get(kind, (0, 0 if den is not None else None))
         out[metric][kind] = (old[0] + num, None if den is None else old[1] + den)
 
+    good = good_ratings()
     reach = _reach(year)
     for n in population:
         add("registered", n.kind, int(n.pk in registered), 1)
@@ -63,7 +82,7 @@ def naive_figures(root: OrgNode, year: int) -> dict[str, dict[str, Any]]:
     for e in InitiativeEvaluation.objects.select_related("initiative"):
         node = nodes[e.initiative.node_id]
         if e.year == year and inside(node.pk):
-            add("initiatives_good", node.kind, int(e.rating in ("tot", "kha")), 1)
+            add("initiatives_good", node.kind, int(e.rating in good), 1)
     for i in Initiative.objects.all():
         if i.started_on.year == year and inside(i.node_id):
             add("new_initiatives", nodes[i.node_id].kind, 1, None)

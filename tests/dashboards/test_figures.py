@@ -4,13 +4,24 @@ does not grow with the data."""
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
 
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from antq.dashboards import selectors
 from antq.dashboards.figures import METRIC_KEYS, child_figures, children_of, node_figures, year_figures
+from antq.decisions.choices import DecisionStatus
+from antq.decisions.models import DecisionItem
+from antq.initiatives.catalogue import ratings
+from antq.initiatives.models import InitiativeEvaluation
+from antq.inspections.models import Inspection
 from antq.org.models import OrgNode
+from antq.outreach.models import OutreachSession
 from antq.plans.metrics import metrics
 from tests.dashboards.dataset import YEARS, make_dataset
-from tests.dashboards.naive import naive_figures
+from tests.dashboards.naive import good_ratings, naive_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +98,83 @@ def test_a_share_never_exceeds_its_denominator():
             assert 0 <= figure.numerator <= figure.denominator
             for num, den in figure.by_kind.values():
                 assert den is not None and num <= den
+
+
+def _sum_of_children(node: OrgNode, year: int) -> dict[str, tuple[int, int | None]]:
+    sums: dict[str, tuple[int, int | None]] = {}
+    for figures in child_figures(node, year).values():
+        for metric, figure in figures.items():
+            num, den = sums.get(metric, (0, None if figure.denominator is None else 0))
+            sums[metric] = (
+                num + figure.numerator,
+                None if den is None else den + (figure.denominator or 0),
+            )
+    return sums
+
+
+def test_a_total_is_the_sum_of_its_children_with_pre_reform_and_inactive_records():
+    data = make_dataset(provinces=2, communes=3, units=30, prefix="H")
+    old_province, old_commune = data.history
+    assert old_province.valid_to is not None and not old_province.is_active
+    # The ended branch has records of every kind in both years, and so do inactive units.
+    assert InitiativeEvaluation.objects.filter(initiative__node=old_commune).count() == len(YEARS)
+    assert Inspection.objects.filter(node=old_commune).count() == len(YEARS)
+    inactive = OrgNode.objects.filter(
+        path__startswith=data.nation.path, kind="agency", is_active=False
+    ).first()
+    assert inactive is not None
+    for year in YEARS:
+        OutreachSession.objects.create(
+            node=inactive,
+            kind="training",
+            held_on=dt.date(year, 6, 1),
+            topic="Lớp của đơn vị đã ngừng hoạt động",
+            place="Hội trường",
+            attendance_mode="headcount",
+            headcount=10,
+            recorded_by=old_commune_user(),
+        )
+    assert old_province.pk not in {c.pk for c in children_of(data.nation)}
+    for year in YEARS:
+        nation = node_figures(data.nation, year)
+        sums = _sum_of_children(data.nation, year)
+        for metric in METRIC_KEYS:
+            assert (nation[metric].numerator, nation[metric].denominator) == sums[metric], (year, metric)
+        # The inactive unit's class is counted nowhere, at its commune either.
+        commune = OrgNode.objects.get(pk=inactive.parent_id)
+        _assert_equal(node_figures(commune, year), commune, year)
+        _assert_equal(nation, data.nation, year)
+        # The ended branch's own figures count nothing: its nodes are not in force.
+        assert node_figures(old_province, year)["training_classes"].numerator == 0
+
+
+def old_commune_user():  # type: ignore[no-untyped-def]
+    return User.objects.get(username="h.dataset")
+
+
+def test_recognition_counts_only_issued_decisions_not_revoked_ones():
+    data = make_dataset(provinces=1, communes=2, units=30, prefix="R")
+    revoked = DecisionItem.objects.filter(decision__status=DecisionStatus.REVOKED)
+    assert revoked.exists(), "the dataset has items of revoked decisions"
+    year = YEARS[1]
+    naive = naive_figures(data.nation, year)["recognized"]["total"]
+    figure = node_figures(data.nation, year)["recognized"]
+    assert (figure.numerator, figure.denominator) == naive
+    # A unit recognized only by a revoked decision is not counted.
+    only_revoked = set(revoked.filter(cycle__year=year).values_list("node_id", flat=True)) - set(
+        DecisionItem.objects.filter(decision__status=DecisionStatus.ISSUED, cycle__year=year).values_list(
+            "node_id", flat=True
+        )
+    )
+    assert only_revoked
+    recognized_units = set(
+        selectors.unit_list(
+            data.nation, year, "recognized", selectors.ListFilters(), timezone.localdate()
+        ).values_list("pk", flat=True)
+    )
+    assert not only_revoked & recognized_units
+
+
+def test_good_initiative_ratings_are_read_from_the_catalogue():
+    assert good_ratings() == set(ratings().effective_codes)
+    assert good_ratings() == {"tot", "kha"}

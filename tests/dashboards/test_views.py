@@ -14,7 +14,9 @@ from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
 
 from antq.accounts.roles import Role
+from antq.core.numbers import percent_text
 from antq.cycles.models import Assessment, Registration
+from antq.dashboards import board as boards
 from antq.dashboards.figures import node_figures
 from antq.org.models import OrgNode
 from antq.plans.choices import Comparison
@@ -158,10 +160,11 @@ def test_xlsx_of_cards_and_of_a_list_open_with_vietnamese_headers(client, data):
     assert rows[0][:5] == ("Chỉ số", "Loại đơn vị", "Tử số", "Mẫu số", "Thực hiện")
     registered = node_figures(province, YEAR)["registered"]
     first = next(r for r in rows if r[0] == "Tỷ lệ đơn vị đăng ký phong trào")
-    assert first[2:5] == (
-        registered.numerator,
-        registered.denominator,
-        pytest.approx(registered.numerator / registered.denominator),
+    # The actual value is the dashboard's text (rounded half up), the target the plan's.
+    shown = percent_text(registered.numerator, registered.denominator)
+    assert first[2:8] == (registered.numerator, registered.denominator, shown, "≥ 100%", first[6], "Chưa đạt")
+    assert (
+        shown in client.get(reverse("dashboards:node", args=[province.pk]), {"year": YEAR}).content.decode()
     )
     response = client.get(reverse("dashboards:list_xlsx", args=[province.pk, "unregistered"]), {"year": YEAR})
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
@@ -196,6 +199,10 @@ def test_api_returns_figures_and_targets(client, data):
     assert target["unit_type"] == "KDC" and target["status"] in {"met", "not_met"}
     kdc = figure.part("residential_area")
     assert (target["numerator"], target["denominator"]) == kdc
+    # The API serializes the screen's cards: same text, same verdicts.
+    card = next(c for c in boards.node_cards(province, YEAR) if c.metric.key == "registered")
+    assert registered["shown"] == card.shown and registered["status"] == card.status.value
+    assert target["shown"] == card.rows[0].shown and target["status"] == card.rows[0].status.value
 
 
 def _count_views(client, data) -> dict[str, int]:  # type: ignore[no-untyped-def]

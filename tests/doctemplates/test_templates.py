@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from antq.accounts.scope import Scope
 from antq.audit.models import AuditEvent
 from antq.decisions import builders
 from antq.doctemplates import files
@@ -43,6 +44,7 @@ def test_wording_fills_the_placeholders_and_leaves_missing_ones_empty(tree) -> N
 
 def test_an_upload_applies_to_its_province_and_not_another(tree, admin) -> None:
     template_upload(
+        scope=Scope.for_user(admin),
         province=tree.province,
         kind="periodic_report",
         content=replaced("periodic_report", 'signer_title: "TRƯỞNG CÔNG AN"', 'signer_title: "PHÓ TRƯỞNG"'),
@@ -59,6 +61,7 @@ def test_a_provinces_decision_template_changes_its_decisions_only(tree, admin) -
     before = builders.official_document(mine)
     assert before.articles[1] == "Điều 2. Quyết định này có hiệu lực kể từ ngày ký."
     template_upload(
+        scope=Scope.for_user(admin),
         province=tree.province,
         kind="recognition_decision",
         content=replaced(
@@ -97,7 +100,9 @@ def test_a_provinces_decision_template_changes_its_decisions_only(tree, admin) -
 )
 def test_an_invalid_upload_is_refused_naming_the_problem(tree, admin, content: bytes, message: str) -> None:
     with pytest.raises(ValidationError) as caught:
-        template_upload(province=tree.province, kind="score_sheet", content=content, by=admin)
+        template_upload(
+            scope=Scope.for_user(admin), province=tree.province, kind="score_sheet", content=content, by=admin
+        )
     assert any(message in text for text in caught.value.messages), caught.value.messages
     assert not DocumentTemplate.objects.exists()
 
@@ -106,18 +111,22 @@ def test_the_error_names_the_line(tree, admin) -> None:
     content = replaced("score_sheet", "$level.", "$muc.")
     line = next(i for i, text in enumerate(content.decode().splitlines(), 1) if "$muc" in text)
     with pytest.raises(ValidationError) as caught:
-        template_upload(province=tree.province, kind="score_sheet", content=content, by=admin)
+        template_upload(
+            scope=Scope.for_user(admin), province=tree.province, kind="score_sheet", content=content, by=admin
+        )
     assert caught.value.messages[0].startswith(f"Dòng {line}, trường «classification»")
 
 
 def test_uploads_keep_their_history_and_revert_restores_the_default(tree, admin) -> None:
     first = template_upload(
+        scope=Scope.for_user(admin),
         province=tree.province,
         kind="score_sheet",
         content=replaced("score_sheet", 'total_row: "Tổng cộng"', 'total_row: "Cộng"'),
         by=admin,
     )
     second = template_upload(
+        scope=Scope.for_user(admin),
         province=tree.province,
         kind="score_sheet",
         content=replaced("score_sheet", 'total_row: "Tổng cộng"', 'total_row: "Tổng số"'),
@@ -126,11 +135,17 @@ def test_uploads_keep_their_history_and_revert_restores_the_default(tree, admin)
     first.refresh_from_db()
     assert (first.is_active, first.replaced_by_id, second.number) == (False, second.pk, 2)
     assert wording("score_sheet", tree.commune, {})["total_row"] == "Tổng số"
-    assert template_revert(province=tree.province, kind="score_sheet", by=admin) == second
+    assert (
+        template_revert(scope=Scope.for_user(admin), province=tree.province, kind="score_sheet", by=admin)
+        == second
+    )
     assert wording("score_sheet", tree.commune, {})["total_row"] == "Tổng cộng"
     assert DocumentTemplate.objects.count() == 2
     assert AuditEvent.objects.filter(object_type="doctemplates.documenttemplate").count() == 3
-    assert template_revert(province=tree.province, kind="score_sheet", by=admin) is None
+    assert (
+        template_revert(scope=Scope.for_user(admin), province=tree.province, kind="score_sheet", by=admin)
+        is None
+    )
 
 
 def test_the_screens_list_upload_download_and_revert(
@@ -170,3 +185,64 @@ def test_a_province_officer_may_not_replace_templates(client, tree, province_off
         client.get(reverse("doctemplates:province", kwargs={"province": tree.other_province.pk})).status_code
         == 404
     )
+
+
+def laughs(levels: int = 9) -> bytes:
+    """Nested aliases: a few hundred bytes that would expand to 10⁹ strings when loaded."""
+    lines = ['l0: &l0 ["ha", "ha", "ha", "ha", "ha", "ha", "ha", "ha", "ha", "ha"]']
+    for level in range(1, levels + 1):
+        refs = ", ".join([f"*l{level - 1}"] * 10)
+        lines.append(f"l{level}: &l{level} [{refs}]")
+    lines.append(f"fields:\n  subject: *l{levels}")
+    return "\n".join(lines).encode()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (laughs(), "Dòng 1: tệp mẫu không được dùng neo «&» hay tham chiếu «*»"),
+        (b"fields:\n  <<: {subject: x}\n", "Dòng 2: tệp mẫu không được dùng khóa gộp «<<»"),
+        (b"fields: " + b"[" * 30000 + b"]" * 30000, "lồng nhau quá sâu"),
+        (b"fields:\n" + b"".join(b"  " * i + b"k%d:\n" % i for i in range(1, 30)), "lồng nhau quá sâu"),
+        (b"fields: [" + b"x, " * 6000 + b"x]", "quá nhiều mục"),
+    ],
+)
+def test_a_hostile_yaml_upload_is_refused_at_once(tree, admin, content: bytes, message: str) -> None:
+    assert len(content) <= files.MAX_BYTES
+    with pytest.raises(ValidationError) as caught:
+        template_upload(
+            scope=Scope.for_user(admin), province=tree.province, kind="score_sheet", content=content, by=admin
+        )
+    assert any(message in text for text in caught.value.messages), caught.value.messages
+    assert not DocumentTemplate.objects.exists()
+
+
+def test_a_recursion_error_becomes_a_validation_message(monkeypatch) -> None:
+    def too_deep(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RecursionError
+
+    files.default_file("score_sheet")  # read before the loader breaks
+    monkeypatch.setattr(files.yaml, "safe_load", too_deep)
+    with pytest.raises(ValidationError) as caught:
+        files.parse("score_sheet", "fields: {}\n")
+    assert caught.value.messages == ["Tệp mẫu lồng nhau quá sâu."]
+
+
+def test_the_services_check_the_permission_themselves(tree, admin, province_officer) -> None:
+    content = replaced("score_sheet", 'total_row: "Tổng cộng"', 'total_row: "Cộng"')
+    with pytest.raises(PermissionDenied):
+        template_upload(
+            scope=Scope.for_user(province_officer),
+            province=tree.province,
+            kind="score_sheet",
+            content=content,
+            by=province_officer,
+        )
+    template_upload(
+        scope=Scope.for_user(admin), province=tree.province, kind="score_sheet", content=content, by=admin
+    )
+    with pytest.raises(PermissionDenied):
+        template_revert(
+            scope=Scope.for_user(province_officer), province=tree.province, kind="score_sheet", by=admin
+        )
+    assert DocumentTemplate.objects.get().is_active

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from antq.accounts.models import Membership
+from antq.accounts.roles import Role
 from antq.audit.models import AuditEvent
 from antq.exports import registry, services
 from antq.exports.models import ExportJob, ExportStatus
@@ -214,3 +216,19 @@ def test_the_list_of_exported_files_shows_own_jobs(client, tree, commune_police,
     html = page.content.decode()
     assert "Tệp đã xuất" in html and "Sổ vụ việc" in html
     assert reverse("exports:download", args=[job.pk]) in html
+
+
+def test_a_role_without_export_on_the_jobs_node_cannot_download(client, tree, commune_police, incidents):
+    """Downloads are checked with the scope the file is built with (the exporting roles only)."""
+    job = ExportJob.objects.create(created_by=commune_police, node=tree.unit, kind="incidents")
+    services.export_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ExportStatus.DONE
+    # The same person keeps only a unit officer's role on that unit: they see it, may not export it.
+    commune_police.memberships.all().delete()
+    Membership.objects.create(user=commune_police, node=tree.unit, role=Role.UNIT_OFFICER)
+    client.force_login(commune_police)
+    for name in ("exports:detail", "exports:download"):
+        assert client.get(reverse(name, args=[job.pk])).status_code == 404
+    assert client.get(reverse("api:export-download", args=[job.pk])).status_code == 404
+    assert client.get(reverse("exports:list")).status_code == 403

@@ -20,15 +20,33 @@ from tests.reports.conftest import YEAR, send, start, submit, write
 pytestmark = pytest.mark.django_db
 
 
-def test_a_new_report_has_the_definitions_sections_and_its_own_figures(tree, commune_police, six_month):
-    report = start(commune_police, tree.commune, six_month)
+def test_a_units_report_has_the_definitions_sections_and_its_own_figures(tree, unit_officer, six_month):
+    report = start(unit_officer, tree.unit, six_month)
     assert [item["heading"] for item in report.narratives] == six_month.sections
-    assert report.statistics == own_statistics(tree.commune, YEAR, six_month.statistics)
-    # The commune itself and its two units (a residential area, a school).
+    assert report.statistics == own_statistics(tree.unit, YEAR, six_month.statistics)
+    assert report.statistics["units_residential_area"] == [1, None]
+    assert report.children_expected is None
+    assert report.row_keys[0] == ["units_commune", "Số xã, phường, đặc khu"]
+    assert report.due_on == six_month.deadline_for("unit", YEAR)
+    assert start(unit_officer, tree.unit, six_month).pk == report.pk  # opened again, not duplicated
+
+
+def test_a_communes_report_is_the_sum_of_its_units_reports(tree, commune_police, unit_officer, six_month):
+    """The commune's units write this report: the commune adds up theirs (plus its own record)."""
+    report = start(commune_police, tree.commune, six_month)
+    assert (report.children_expected, report.children_reported) == (2, 0)
+    # Only the commune's own record so far: its units have not reported.
     assert report.statistics["units_commune"] == [1, None]
+    assert report.statistics["units_residential_area"] == [0, None]
+    send(unit_officer, tree.unit, six_month)
+    school_officer = f.user_with_role("truong", Role.UNIT_OFFICER, tree.school)
+    send(school_officer, tree.school, six_month)
+    report = write(commune_police, report)
+    assert (report.children_expected, report.children_reported) == (2, 2)
+    # Every unit reported: the sum equals the direct count of the commune's subtree.
+    assert report.statistics == own_statistics(tree.commune, YEAR, six_month.statistics)
     assert report.statistics["units_residential_area"] == [1, None]
     assert report.statistics["units_school"] == [1, None]
-    assert report.children_expected is None
     assert start(commune_police, tree.commune, six_month).pk == report.pk  # opened again, not duplicated
 
 
@@ -166,13 +184,14 @@ def test_the_province_report_is_the_sum_of_its_communes_received_reports(
 
     province_report = start(province_officer, tree.province, six_month)
 
-    expected = sum_statistics([r.statistics for r in received], six_month.statistics)
-    assert province_report.statistics == expected
+    expected, lacking = sum_statistics([(r.node.name, r.statistics) for r in received], six_month.statistics)
+    assert province_report.statistics == expected and lacking == {}
     for key in six_month.statistics:  # the sum, row by row, of what each commune sent
         numerators = [r.statistics[key][0] for r in received]
         assert province_report.statistics[key][0] == sum(numerators)
     assert province_report.statistics["units_commune"] == [3, None]
-    assert province_report.statistics["units_residential_area"][0] == 1 + 1 + 1  # Quy Nhơn, Tây Sơn, Xã Thử 0
+    # The communes' units sent nothing: each commune reports its own record only.
+    assert province_report.statistics["units_residential_area"] == [0, None]
     assert province_report.children_expected == 6
     assert province_report.children_reported == 3
 
@@ -187,7 +206,6 @@ def test_the_province_sum_follows_the_childrens_reports_at_each_save(
     report = write(province_officer, report)
     assert report.children_reported == 1
     assert report.statistics["units_commune"] == [1, None]
-    assert report.statistics["units_residential_area"] == [1, None]
 
 
 def test_a_report_for_a_node_that_does_not_write_it_is_refused(tree, admin, six_month):

@@ -2,7 +2,8 @@
 
 A small POST form to `exports:start` carrying the list's current filters (its query string) and,
 when given, the node the list is about (`within`). Shown only to users who may export somewhere,
-so a unit officer (no EXPORT action) never meets a button that answers 403.
+so a unit officer (no EXPORT action) never meets a button that answers 403. The first button of a
+page links its small stylesheet (exports/exports.css: keeps the form inline in a row of buttons).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ register = template.Library()
 
 # Paging keys of the list pages: not filters.
 _PAGING = {"after", "before", "page", "cursor"}
+_CSS_LOADED = "_antq_export_css_loaded"
 
 
 @register.inclusion_tag("exports/_button.html", takes_context=True)
@@ -37,8 +39,14 @@ def export_button(
         for value in query.getlist(key)
     ]
     fields += [(key, value) for key, value in extra.items() if value not in (None, "")]
+    show = scope_of(request).can_anywhere(Action.EXPORT)
+    # The button's stylesheet, once per page (a list may offer several exports).
+    load_css = show and not getattr(request, _CSS_LOADED, False)
+    if load_css:
+        setattr(request, _CSS_LOADED, True)
     return {
-        "show": scope_of(request).can_anywhere(Action.EXPORT),
+        "show": show,
+        "load_css": load_css,
         "kind": kind,
         "label": label,
         "fields": fields,

@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install chromium lint typecheck check-migrations messages worker clean
+.PHONY: run test install chromium lint typecheck check-migrations messages worker clean bench loadtest
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,3 +60,23 @@ messages:
 
 clean:
 	rm -rf $(VENV) var
+
+# Benchmarks (issue 7, docs/performance.md): a PostgreSQL database of their own, filled once by
+# generate_national (it adds nothing on a second run). Not part of `make test`.
+BENCH_DATABASE_URL ?= postgresql://antq@127.0.0.1:5432/antq_bench
+BENCH_UNITS ?= 200000
+bench-data: install
+	$(BIN)/pip install -q -e ".[bench]"
+	psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_roles where rolname='antq'" | grep -q 1 \
+	  || psql -h 127.0.0.1 -U postgres -qc "create role antq login createdb"
+	psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname='antq_bench'" | grep -q 1 \
+	  || psql -h 127.0.0.1 -U postgres -qc "create database antq_bench owner antq"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/antq migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/antq load_frameworks
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/antq generate_national --units $(BENCH_UNITS)
+
+bench: bench-data
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/antq bench
+
+loadtest: bench-data
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/antq loadtest

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "antq.documents",
     "antq.api",
     "antq.demo",
+    "antq.benchmarks",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ wording of the province's template (`antq.doctemplates`). The view is `cycles.do
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -37,7 +38,7 @@ KIND_WORDS = {
     NodeKind.ENTERPRISE: "doanh nghiệp",
     NodeKind.SCHOOL: "cơ sở giáo dục",
 }
-SCORE_WIDTHS = (6, 40, 10, 10, 10, 24)
+SCORE_WIDTHS = (8, 38, 10, 10, 10, 24)
 
 
 def points(value: Any) -> str:
@@ -93,6 +94,81 @@ def cite(document: DocOption, by_id: dict[int, EvidenceDocument]) -> str:
     return f"- {' '.join(word for word in words if word)}: {record.title}"
 
 
+# The engine's sentences cite where a fact is stored ("answers.TT124.1.a", "incidents[0]"): for
+# the officer on screen, not for a printed report.
+INTERNAL = (
+    re.compile(r"\s*—\s*theo\s+answers\.[\w.:\-]*\w"),
+    re.compile(r"\s*\((?:answers|incidents)[^)]*\)"),
+    re.compile(r"incidents\[\d+\],?\s*"),
+)
+INCIDENT_WORDS = {"counted": "tính vào kết quả", "excused": "không tính vì có lý do chính đáng"}
+
+
+def plain(sentence: str) -> str:
+    for pattern in INTERNAL:
+        sentence = pattern.sub("", sentence)
+    return sentence.strip()
+
+
+def _day(value: Any) -> str:
+    try:
+        day = dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return ""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def record_lines(result: dict[str, Any] | None, incidents: list[dict[str, Any]]) -> list[str]:
+    """What the assessment shows for one criterion, as sentences: each check with its answer, each
+    incident of the year with its date."""
+    lines = []
+    for check in (result or {}).get("checks") or []:
+        if check.get("status") == "not_applicable":
+            continue
+        text = plain(str(check.get("reason") or ""))
+        if not text and check.get("label_vi"):
+            text = f"{check['label_vi']}: {STATUS_WORDS.get(check.get('status'), 'chưa có câu trả lời')}."
+        if text:
+            lines.append(f"- {text}")
+    for incident in incidents:
+        status = INCIDENT_WORDS.get(str(incident.get("status")))
+        if status is None:
+            continue
+        day = _day(incident.get("date"))
+        when = f"Ngày {day}: " if day else ""
+        lines.append(f"- {when}{incident.get('label_vi') or 'sự việc'} ({status}).")
+    return lines
+
+
+STATUS_WORDS = {"passed": "đạt", "failed": "chưa đạt", "missing": "chưa có câu trả lời"}
+
+
+def _cited(label: str, document: EvidenceDocument | None) -> str:
+    if document is None:
+        return ""
+    number = f" số {document.number_symbol}" if document.number_symbol else ""
+    return f"{label}{number} ngày {_day(document.issue_date)}: {document.title}"
+
+
+def registration_lines(registration: Registration | None) -> list[str]:
+    """The registration's resolution, plan and commitments, as the first criterion's record."""
+    if registration is None:
+        return []
+    lines = [
+        f"- Đơn vị đã ban hành {text}."
+        for text in (
+            _cited("Nghị quyết", registration.resolution),
+            _cited("Kế hoạch", registration.plan),
+        )
+        if text
+    ]
+    if registration.commitment_total:
+        lines.append(
+            f"- Đã có {registration.commitment_count}/{registration.commitment_total} hộ, bộ phận ký cam kết."
+        )
+    return lines
+
+
 def _frame(assessment: Assessment, fields: dict[str, Any]) -> dict[str, Any]:
     """What every document of the unit shares: heading, date, signer, recipients."""
     node = assessment.node
@@ -124,7 +200,11 @@ def report_document(
     fields = wording(TemplateKind.UNIT_CRITERIA_REPORT, assessment.node, values)
     items = []
     for index, section in enumerate(sheet.sections, start=1):
-        lines = [section.note_raw.strip() or fields["no_notes"]]
+        known = [section.note_raw.strip()] if section.note_raw.strip() else []
+        known += record_lines(section.result, section.incidents)
+        if index == 1:
+            known += registration_lines(registration)
+        lines = known or [fields["no_notes"]]
         chosen = section.chosen_documents
         if chosen:
             lines.append(fields["evidence"])

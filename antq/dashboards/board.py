@@ -7,10 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from antq.core.numbers import count_text, decimal_text, percent_against, percent_text, share
+from antq.cycles.calendar import PROVINCE_PATH_LENGTH
+from antq.cycles.models import Cycle
 from antq.dashboards import selectors
 from antq.dashboards.figures import (
     ASSESSED_KINDS,
@@ -104,6 +107,11 @@ class Card:
     @property
     def is_share(self) -> bool:
         return self.metric.measure == TargetMeasure.PERCENT
+
+    @property
+    def shows_gap(self) -> bool:
+        """ "Danh sách chưa đạt" only beside a target not met."""
+        return bool(self.gap_url) and self.status == TargetStatus.NOT_MET
 
     @property
     def numerator_text(self) -> str:
@@ -247,8 +255,33 @@ def cards(
 
 
 def node_cards(node: OrgNode, year: int) -> list[Card]:
-    """The cards alone (the API's answer): figures and targets, six queries."""
-    return cards(node, year, node_figures(node, year), targets_for(node, year))
+    """The cards alone (the API's answer): figures, cycles and targets, seven queries."""
+    cycles = cycle_provinces(node, [year])
+    return cards(node, year, in_cycle(node_figures(node, year), node, year, cycles), targets_for(node, year))
+
+
+# Shares of the yearly cycle's records: a province without a cycle of the year has none of them.
+CYCLE_SHARES = frozenset({"registered", "recognized", "classified_good"})
+
+
+def cycle_provinces(node: OrgNode, years: list[int]) -> set[tuple[int, str]]:
+    """(year, province path) of the cycles of `years` of the node's province, or of the provinces
+    under it (one query)."""
+    near = Q(province__path__startswith=node.path) | Q(province__path=node.path[:PROVINCE_PATH_LENGTH])
+    return set(Cycle.objects.filter(near, year__in=years).values_list("year", "province__path"))
+
+
+def in_cycle(
+    figures: dict[str, Figure], node: OrgNode, year: int, cycles: set[tuple[int, str]]
+) -> dict[str, Figure]:
+    """`figures`, with the cycle shares emptied (0/0: "—", no data) when no province of the node
+    has a cycle of `year`: nobody could register, so "0,0% (0/1.040)" would be a false verdict."""
+    if any(y == year and (p.startswith(node.path) or node.path.startswith(p)) for y, p in cycles):
+        return figures
+    return {
+        key: Figure(metric=f.metric, numerator=0, denominator=0) if key in CYCLE_SHARES else f
+        for key, f in figures.items()
+    }
 
 
 def _type_order(unit_type: str) -> int:
@@ -366,12 +399,14 @@ YEARS_SHOWN = 3
 
 def build(node: OrgNode, year: int) -> Board:
     """Everything a dashboard shows (about twenty queries, whatever the size of the subtree)."""
-    figures = node_figures(node, year)
+    years = list(range(year - YEARS_SHOWN + 1, year + 1))
+    cycles = cycle_provinces(node, years)
+    figures = in_cycle(node_figures(node, year), node, year, cycles)
     kinds = kind_columns(node)
     children = children_of(node) if node.kind not in UNIT_KINDS else []
     child = child_figures(node, year, children) if children else {}
-    years = list(range(year - YEARS_SHOWN + 1, year + 1))
-    by_year = year_figures(node, years[:-1])
+    child = {c.pk: in_cycle(child[c.pk], c, year, cycles) for c in children}
+    by_year = {y: in_cycle(f, node, y, cycles) for y, f in year_figures(node, years[:-1]).items()}
     by_year[year] = figures
     board = Board(
         node=node,

@@ -48,8 +48,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest, Least, Substr
 
+from antq.cycles.calendar import PROVINCE_PATH_LENGTH
 from antq.cycles.choices import AssessmentStatus, RegistrationStatus
-from antq.cycles.models import Assessment, Registration
+from antq.cycles.models import Assessment, Cycle, Registration
 from antq.decisions.choices import DecisionKind
 from antq.decisions.models import DecisionItem
 from antq.initiatives.catalogue import ratings
@@ -135,6 +136,14 @@ def population(node: OrgNode) -> QuerySet[OrgNode]:
         is_active=True,
         exclusion_code="",
         valid_to__isnull=True,
+    )
+
+
+def has_cycle(year: int) -> Exists:
+    """The node's province has a cycle of `year` (nobody registers, is late or is assessed without
+    one)."""
+    return Exists(
+        Cycle.objects.filter(year=year, province__path=Substr(OuterRef("path"), 1, PROVINCE_PATH_LENGTH))
     )
 
 

@@ -15,14 +15,13 @@ from operator import or_
 from typing import Any, NamedTuple
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Substr
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from antq.cycles import calendar
 from antq.cycles.choices import AssessmentStatus, RegistrationStatus
 from antq.cycles.models import Assessment, Cycle, DeadlineOverride, Registration
-from antq.dashboards.figures import ASSESSED_KINDS, GOOD_LEVELS, REGISTERED, population
+from antq.dashboards.figures import ASSESSED_KINDS, GOOD_LEVELS, REGISTERED, has_cycle, population
 from antq.decisions.choices import DecisionKind
 from antq.decisions.models import DecisionItem
 from antq.org.models import OrgNode, subtree_q
@@ -97,12 +96,7 @@ def past_deadline(node: OrgNode, year: int, code: str, today: dt.date) -> Q:
         parts.append(part)
     if not parts:
         return Q(pk__in=[])
-    has_cycle = Exists(
-        Cycle.objects.filter(
-            year=year, province__path=Substr(OuterRef("path"), 1, calendar.PROVINCE_PATH_LENGTH)
-        )
-    )
-    return reduce(or_, parts) & Q(has_cycle)
+    return reduce(or_, parts) & Q(has_cycle(year))
 
 
 def _overdue(node: OrgNode, year: int, today: dt.date) -> Q:

@@ -133,12 +133,20 @@ def list_table(node: OrgNode, year: int, which: str, filters: selectors.ListFilt
     if spec.show_deadlines:
         formats.update({len(headers) - 2: DATE, len(headers) - 1: DATE})
     return Table(
-        title=f"{spec.title} — {(filters.child or node).name} — {year}",
+        title=list_title(node, year, which, filters),
         headers=headers,
         rows=_unit_rows(qs, spec, year),
         formats=formats,
         total=qs.count(),
     )
+
+
+def list_title(node: OrgNode, year: int, which: str, filters: selectors.ListFilters) -> str:
+    """ "Đơn vị chưa đăng ký — Xã A — 2026" (with the unit type when the list is filtered by one)."""
+    title = str(selectors.LISTS[which].title)
+    if filters.kind:
+        title += f" ({str(KIND_LABELS.get(filters.kind, filters.kind)).lower()})"
+    return f"{title} — {(filters.child or node).name} — {year}"
 
 
 def list_filename(node: OrgNode, year: int, which: str, filters: selectors.ListFilters) -> str:

@@ -138,6 +138,7 @@ def unit_list(request: AuthedHttpRequest, pk: int, which: str) -> HttpResponse:
         "filters": filters,
         "kinds": boards.kind_columns(node),
         "rows": rows,
+        "total": qs.count(),  # "N đơn vị" above the table: one COUNT query
         "page": page,
         "query": query.urlencode(),
         "can_export": scope.allows(Action.EXPORT, node),

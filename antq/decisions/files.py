@@ -24,9 +24,10 @@ from django.utils.translation import gettext as _
 
 from antq.core.errors import DomainError
 from antq.core.text import fold
-from antq.decisions import builders
+from antq.decisions import builders, texts
 from antq.decisions.choices import DecisionKind, DecisionStatus
 from antq.decisions.models import Decision, DecisionItem, DocumentFile, DocumentJob
+from antq.doctemplates.services import active_template
 from antq.documents import render_docx, render_pdf
 
 log = logging.getLogger(__name__)
@@ -96,6 +97,16 @@ def certificate_pdf(item: DecisionItem) -> bytes:
     return render_pdf(builders.certificate(item.decision, item))
 
 
+def template_key(decision: Decision) -> str:
+    """What the wording of the decision's files comes from, part of their cache key: an issued
+    decision's pinned wording never changes; a draft follows its province's template in force, so
+    a template uploaded (or reverted) after a download gives a new file."""
+    if decision.wording and not decision.is_draft:
+        return "pinned"
+    current = active_template(texts.TEMPLATE_KINDS[decision.kind], decision.issuer)
+    return f"t{current.pk}" if current is not None else "default"
+
+
 # ---- jobs ---------------------------------------------------------------------------------------
 
 
@@ -120,12 +131,14 @@ def prepare(decision: Decision, what: str, *, by: User | None) -> Prepared:
     if not available(decision, what):
         raise DomainError(_("Quyết định này không có tệp này."))
     units = decision.items.count()
+    key = template_key(decision)
     try:
         with transaction.atomic():
             job, created = DocumentJob.objects.get_or_create(
                 decision=decision,
                 what=what,
                 decision_version=decision.version,
+                template_key=key,
                 defaults={
                     "unit_count": units,
                     "estimate_seconds": round(estimate(what, units)),
@@ -134,7 +147,9 @@ def prepare(decision: Decision, what: str, *, by: User | None) -> Prepared:
             )
     except IntegrityError:  # requested twice at the same moment
         job, created = (
-            DocumentJob.objects.get(decision=decision, what=what, decision_version=decision.version),
+            DocumentJob.objects.get(
+                decision=decision, what=what, decision_version=decision.version, template_key=key
+            ),
             False,
         )
     if job.status == DocumentJob.Status.DONE and job.stored_file and default_storage.exists(job.stored_file):
@@ -176,6 +191,7 @@ def queue_issued_files(decision: Decision) -> None:
             decision=decision,
             what=what,
             decision_version=decision.version,
+            template_key=template_key(decision),
             defaults={"unit_count": units, "estimate_seconds": round(estimate(what, units))},
         )
         if created:
@@ -196,7 +212,11 @@ def _run(job: DocumentJob) -> bytes | None:
         .filter(pk=job.decision_id)
         .first()
     )
-    if decision is None or decision.version != job.decision_version:
+    if (
+        decision is None
+        or decision.version != job.decision_version
+        or template_key(decision) != job.template_key
+    ):
         DocumentJob.objects.filter(pk=job.pk).update(
             status=DocumentJob.Status.FAILED,
             failure=_("Quyết định đã thay đổi sau khi yêu cầu tạo tệp; hãy tải lại."),
@@ -207,7 +227,7 @@ def _run(job: DocumentJob) -> bytes | None:
     try:
         content = render(decision, job.what)
         name = default_storage.save(
-            f"decisions/{decision.pk}/v{decision.version}/{filename(decision, job.what)}",
+            f"decisions/{decision.pk}/v{decision.version}/{job.template_key}/{filename(decision, job.what)}",
             ContentFile(content),
         )
     except Exception as exc:
@@ -226,10 +246,8 @@ def _run(job: DocumentJob) -> bytes | None:
 
 
 def _drop_older(job: DocumentJob, decision: Decision) -> None:
-    """Files of earlier versions of a draft are never served again."""
-    older = DocumentJob.objects.filter(
-        decision=decision, what=job.what, decision_version__lt=decision.version
-    )
+    """Files of earlier versions of a draft, or made with another template, are never served again."""
+    older = DocumentJob.objects.filter(decision=decision, what=job.what).exclude(pk=job.pk)
     for name in older.exclude(stored_file="").values_list("stored_file", flat=True):
         default_storage.delete(name)
     older.delete()

@@ -4,6 +4,7 @@ Its two documents (the submission and the minutes) are built by `decisions.meeti
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,12 +32,39 @@ FIELDS = (
     "content",
     "conclusion",
     "submission_number",
+    "submission_date",
+    "signer_name",
 )
 AGREED, NOT_AGREED = "agreed", "not_agreed"
 
 
+# "Tờ trình số 45/TTr-CAP ngày 10/11/2026" as the draft's proposal_ref cites it.
+PROPOSAL_NUMBER = re.compile(r"tờ\s+trình\s+số\s*:?\s*([^\s,;]+)", re.IGNORECASE)
+PROPOSAL_DATE = re.compile(
+    r"ngày\s+(\d{1,2})\s*(?:/|-|\s+tháng\s+)(\d{1,2})\s*(?:/|-|\s+năm\s+)(\d{4})", re.IGNORECASE
+)
+
+
 def meeting_of(decision: Decision) -> ReviewMeeting | None:
     return ReviewMeeting.objects.filter(decision=decision).first()
+
+
+def proposal_number(decision: Decision) -> str:
+    """The submission's number as the draft cites it ("45/TTr-CAP"), or ""."""
+    found = PROPOSAL_NUMBER.search(decision.proposal_ref or "")
+    return found.group(1).rstrip(".") if found else ""
+
+
+def proposal_date(decision: Decision) -> dt.date | None:
+    """The submission's date as the draft cites it ("ngày 10/11/2026", "ngày 10 tháng 11 năm 2026")."""
+    found = PROPOSAL_DATE.search(decision.proposal_ref or "")
+    if found is None:
+        return None
+    day, month, year = (int(part) for part in found.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
 
 
 def clean_results(raw: dict[Any, Any], node_ids: Iterable[int]) -> dict[str, dict[str, Any]]:

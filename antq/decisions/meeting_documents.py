@@ -7,6 +7,7 @@ issuer under its governing body, as the decisions print the committee under its 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.utils import timezone
 from antq.cycles.models import Registration
 from antq.dashboards.figures import REGISTERED
 from antq.decisions import builders, texts
-from antq.decisions.meeting import meeting_of
+from antq.decisions.meeting import meeting_of, proposal_date, proposal_number
 from antq.decisions.models import Decision, DecisionItem, ReviewMeeting
 from antq.doctemplates.choices import TemplateKind
 from antq.doctemplates.services import wording
@@ -37,6 +38,39 @@ def _criteria(item: DecisionItem) -> str:
         return ""
     passed = sum(1 for criterion in criteria if criterion.get("status") == "passed")
     return f"{passed}/{len(criteria)}"
+
+
+def _scores(item: DecisionItem) -> tuple[str, str]:
+    """(self, superior) totals as the unit's assessment stores them (what the item copied when the
+    draft was made only when the assessment holds none); "—" for a unit whose kind has no QĐ 510
+    sheet (no scores anywhere)."""
+    assessment = item.assessment
+    totals = ((assessment.result or {}).get("qd510") or {}).get("totals") or {}
+    own = next((v for v in (totals.get("self"), item.self_total) if v is not None), None)
+    superior = next(
+        (v for v in (assessment.superior_total, totals.get("superior"), item.total) if v is not None), None
+    )
+    return (
+        builders.points(Decimal(str(own))) if own is not None else "—",
+        builders.points(Decimal(str(superior))) if superior is not None else "—",
+    )
+
+
+def submission_code(decision: Decision, meeting: ReviewMeeting | None) -> str:
+    """The number typed on the meeting form, a bare "45" or a full "45/TTr-CAP" (kept as is), or
+    the one the draft's proposal cites."""
+    typed = (meeting.submission_number if meeting else "").strip()
+    return typed or proposal_number(decision)
+
+
+def submission_day(decision: Decision, meeting: ReviewMeeting | None) -> dt.date:
+    """The date the decision cites: the form's, the one in the draft's proposal, the meeting's, today."""
+    if meeting is not None and meeting.submission_date:
+        return meeting.submission_date
+    cited = proposal_date(decision)
+    if cited is not None:
+        return cited
+    return meeting.held_on if meeting else timezone.localdate()
 
 
 def _items(decision: Decision) -> list[DecisionItem]:
@@ -125,15 +159,14 @@ def submission_document(decision: Decision) -> OfficialDocument:
             str(index),
             item.node.name,
             builders.kind_label(item.node),
-            builders.points(item.self_total),
-            builders.points(item.total),
+            *_scores(item),
             _criteria(item),
         )
         for index, item in enumerate(items, start=1)
     ]
     return OfficialDocument(
-        **_frame(decision, fields, meeting.held_on if meeting else timezone.localdate()),
-        number=meeting.submission_number if meeting else "",
+        **_frame(decision, fields, submission_day(decision, meeting)),
+        number=submission_code(decision, meeting),
         kind=fields["document_kind"] or SUBMISSION,
         addressee=fields["addressee"],
         bases=fields["bases"],
@@ -146,12 +179,12 @@ def submission_document(decision: Decision) -> OfficialDocument:
         closing=[fields["closing"]],
         recipients=fields["recipients"],
         signer_prefix=fields["signer_prefix"],
-        signer_name="",
+        signer_name=meeting.signer_name if meeting else "",
         annex=Annex(
             title=fields["annex_title"],
             columns=fields["columns"],
             rows=rows,
-            widths=(6, 40, 14, 12, 14, 14),
+            widths=(8, 38, 14, 12, 14, 14),
             issued_by=f"Công an {values['issuer']}",
         ),
     )
@@ -185,7 +218,7 @@ def minutes_document(decision: Decision) -> OfficialDocument:
             item.node.name,
             builders.kind_label(item.node),
             _criteria(item),
-            builders.points(item.total),
+            _scores(item)[1],
             opinion(_recorded(meeting, item), fields),
         )
         for index, item in enumerate(items, start=1)
@@ -210,7 +243,7 @@ def minutes_document(decision: Decision) -> OfficialDocument:
             DocumentSection(heading=fields["content_heading"], paragraphs=[content]),
             DocumentSection(heading=fields["result_heading"], paragraphs=[fields["result_lead"]]),
         ],
-        table=Annex(title="", columns=fields["columns"], rows=rows, widths=(6, 38, 14, 12, 12, 18)),
+        table=Annex(title="", columns=fields["columns"], rows=rows, widths=(8, 36, 14, 12, 12, 18)),
         after_table=[DocumentSection(heading=fields["conclusion_heading"], paragraphs=[conclusion])],
         closing=[fields["closing"]],
         second_signer_title=fields["second_signer_title"],

@@ -50,6 +50,18 @@ class MeetingForm(forms.ModelForm):  # type: ignore[type-arg]
             "participants": forms.Textarea(attrs={"rows": 4}),
             "content": forms.Textarea(attrs={"rows": 3}),
             "conclusion": forms.Textarea(attrs={"rows": 3}),
+            "submission_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "submission_number": gettext_lazy(
+                "Ghi số (ví dụ “45”, ký hiệu TTr-CA được thêm vào) hoặc cả số và ký hiệu "
+                "(ví dụ “45/TTr-CAP”, in nguyên như đã ghi)."
+            ),
+            "submission_date": gettext_lazy(
+                "Ngày ký tờ trình, là ngày quyết định trích dẫn; để trống thì lấy ngày trong “Tờ trình "
+                "đề nghị” của dự thảo, nếu không có thì ngày họp."
+            ),
+            "signer_name": gettext_lazy("In dưới chức danh Trưởng Công an ở cuối tờ trình."),
         }
 
     def clean(self) -> dict[str, object]:
@@ -130,7 +142,12 @@ def meeting_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     decision = decision_for(scope, pk, Action.DECISION_DRAFT)
     current = meeting.meeting_of(decision)
     items = list(decision.items.select_related("node").order_by("position", "id"))
-    initial = {"version": current.version if current else None}
+    initial: dict[str, Any] = {"version": current.version if current else None}
+    # The draft's proposal ("Tờ trình số 45/TTr-CAP ngày 10/11/2026") fills what is still blank.
+    if current is None or not current.submission_number:
+        initial["submission_number"] = meeting.proposal_number(decision)
+    if current is None or not current.submission_date:
+        initial["submission_date"] = meeting.proposal_date(decision)
     form = MeetingForm(request.POST or None, instance=current, initial=initial)
     results = ResultsForm(
         request.POST or None, items=items, current=current.results if current else {}, prefix="r"

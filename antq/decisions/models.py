@@ -243,6 +243,9 @@ class DocumentJob(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="document_jobs")
     what = models.CharField(max_length=30, choices=DocumentFile.choices)
     decision_version = models.PositiveIntegerField()
+    # The wording the file was made with: "pinned" (an issued decision), "default", or "t<id>" of
+    # the province's upload in force (a draft follows the template, so a new upload renders anew).
+    template_key = models.CharField(max_length=40, default="", blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     # Name in the default storage (MEDIA_ROOT, under var/ by default).
     stored_file = models.CharField(max_length=255, blank=True)
@@ -259,7 +262,8 @@ class DocumentJob(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["decision", "what", "decision_version"], name="decisions_documentjob_once_per_version"
+                fields=["decision", "what", "decision_version", "template_key"],
+                name="decisions_documentjob_once_per_version",
             ),
         ]
 
@@ -286,7 +290,9 @@ class ReviewMeeting(TimeStampedModel):
     participants = models.TextField(_("thành phần tham dự (mỗi dòng một người)"), blank=True)
     content = models.TextField(_("nội dung cuộc họp"), blank=True)
     conclusion = models.TextField(_("kết luận"), blank=True)
-    submission_number = models.CharField(_("số tờ trình"), max_length=20, blank=True)
+    submission_number = models.CharField(_("số tờ trình"), max_length=40, blank=True)
+    submission_date = models.DateField(_("ngày tờ trình"), null=True, blank=True)
+    signer_name = models.CharField(_("họ tên người ký tờ trình"), max_length=100, blank=True)
     # The meeting's opinion on each unit: {node id: {"agreed": bool, "votes_for": int | None,
     # "votes_against": int | None}}; a unit not listed was not recorded (the minutes print "…").
     results = models.JSONField(_("kết quả xét từng đơn vị"), default=dict, blank=True)

@@ -420,7 +420,12 @@ def decision_file_status(request: AuthedHttpRequest, pk: int, what: str) -> Http
     decision = decision_for(scope, pk)
     if not files.available(decision, what):
         raise Http404
-    job = DocumentJob.objects.filter(decision=decision, what=what, decision_version=decision.version).first()
+    job = DocumentJob.objects.filter(
+        decision=decision,
+        what=what,
+        decision_version=decision.version,
+        template_key=files.template_key(decision),
+    ).first()
     response = render(
         request,
         "decisions/_file_status.html",

@@ -44,5 +44,8 @@ def template_for(scope: Scope, pk: int | str, action: str = Action.TEMPLATE_MANA
 
 
 def managed_provinces(scope: Scope) -> QuerySet[OrgNode]:
-    """Provinces whose templates the user may replace."""
-    return OrgNode.objects.filter(scope.q(Action.TEMPLATE_MANAGE), kind=NodeKind.PROVINCE).order_by("name")
+    """Provinces in force whose templates the user may replace (the provinces merged away by the
+    2025 reform keep their names and would otherwise be listed twice)."""
+    return OrgNode.objects.filter(
+        scope.q(Action.TEMPLATE_MANAGE), kind=NodeKind.PROVINCE, valid_to__isnull=True, is_active=True
+    ).order_by("name")

@@ -76,14 +76,7 @@ def parse(kind: str, text: str, *, fill_missing: bool = False) -> TemplateFile:
     except RecursionError as exc:
         raise ValidationError(_("Tệp mẫu lồng nhau quá sâu."), code="too_deep") from exc
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else "?"
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ValidationError(
-            _("Dòng %(line)s: tệp không đúng cú pháp YAML (%(problem)s).")
-            % {"line": line, "problem": problem},
-            code="yaml",
-        ) from exc
+        raise ValidationError(_syntax_message(exc), code="yaml") from exc
     if not isinstance(data, dict) or not isinstance(data.get("fields"), dict):
         raise ValidationError(_("Tệp mẫu phải có mục «fields» chứa các trường văn bản."), code="shape")
     errors: list[str] = []
@@ -107,6 +100,18 @@ def parse(kind: str, text: str, *, fill_missing: bool = False) -> TemplateFile:
     if errors:
         raise ValidationError(errors, code="invalid")
     return TemplateFile(kind=kind, fields=fields, placeholders=default.placeholders)
+
+
+def _syntax_message(exc: yaml.YAMLError) -> str:
+    """Where the file breaks, in Vietnamese: PyYAML's own problem text is English, so only its
+    line and column are kept."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is None:
+        return _("Tệp không đúng cú pháp YAML (thiếu dấu phẩy, ngoặc hoặc dấu hai chấm).")
+    return _("Dòng %(line)s, cột %(column)s: sai cú pháp YAML (thiếu dấu phẩy, ngoặc hoặc dấu hai chấm).") % {
+        "line": mark.line + 1,
+        "column": mark.column + 1,
+    }
 
 
 def _check_structure(text: str) -> None:

@@ -97,6 +97,8 @@ class OfficialDocument:
     @property
     def code(self) -> str:
         """Number and symbol as printed after "Số:": "125/QĐ-UBND" (a draft keeps room for the number)."""
+        if "/" in self.number:  # typed in full ("45/TTr-CAP"): printed as is
+            return self.number
         return f"{self.number}/{self.symbol}" if self.number else f"{' ' * 6}/{self.symbol}"
 
     @property

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.apps import apps
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,16 +32,25 @@ FIELDS = (
 )
 
 
+def type_names() -> dict[str, str]:
+    """ "exports.exportjob" → "Tệp xuất": every model's name in the job's language (the audit
+    log stores the model key); read once per export."""
+    return {
+        model._meta.label_lower: str(model._meta.verbose_name).capitalize() for model in apps.get_models()
+    }
+
+
 def build(job: ExportJob, progress: Progress) -> Table:
     events = in_job_node(audit_list(scope=job_scope(job)), job, field="node_path")
     kind = str(job.params.get("type") or "")
     if kind:
         events = events.filter(object_type=kind)
-    actions = labels_of(AuditAction)
+    actions, types = labels_of(AuditAction), type_names()
 
     def row(values: tuple[Any, ...]) -> list[Any]:
         out = list(values)
         out[2] = actions.get(out[2], out[2])
+        out[3] = types.get(out[3], out[3])  # a removed model keeps its key
         out[7] = json.dumps(out[7], ensure_ascii=False, default=str) if out[7] else ""
         return out
 

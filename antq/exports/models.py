@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from antq.org.models import OrgNode
@@ -51,7 +52,8 @@ class ExportJob(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.file_name or f"{self.label} #{self.pk}"
+        # Read in the audit log beside other objects: says what it is, not only which list.
+        return gettext("Tệp xuất #%(pk)s: %(label)s") % {"pk": self.pk, "label": self.label}
 
     @property
     def is_running(self) -> bool:

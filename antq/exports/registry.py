@@ -27,10 +27,12 @@ from antq.core.xlsx import Table as Table
 
 if TYPE_CHECKING:
     from antq.exports.models import ExportJob
+    from antq.org.models import OrgNode
 
 Progress = Callable[[int, int], None]
 BuildResult = Table | tuple[bytes, str]
 Build = Callable[["ExportJob", Progress], BuildResult]
+Describe = Callable[[dict[str, Any], "OrgNode"], str]
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,14 @@ class Exporter:
     filters: tuple[str, ...] = ()
     # A short file name stem (no extension); the kind when empty.
     filename: str = ""
+    # What one export holds, in words (which list, node, year): the job's label on "Tệp đã xuất"
+    # and its file name. `label` alone when absent.
+    describe: Describe | None = None
+
+    def describe_job(self, params: dict[str, Any], node: OrgNode) -> str:
+        """The label of a job of this exporter with `params` for `node` (at most 200 characters)."""
+        text = self.describe(params, node) if self.describe is not None else ""
+        return (text or str(self.label))[:200]
 
 
 _EXPORTERS: dict[str, Exporter] = {}

@@ -68,7 +68,11 @@ def export_start(
         raise PermissionDenied
     with transaction.atomic():
         job = ExportJob.objects.create(
-            created_by=by, node=node, kind=exporter.kind, label=str(exporter.label)[:200], params=params
+            created_by=by,
+            node=node,
+            kind=exporter.kind,
+            label=exporter.describe_job(params, node),
+            params=params,
         )
         record(
             actor=by,
@@ -130,8 +134,9 @@ def counted(
 
 
 def file_name_for(job: ExportJob, exporter: registry.Exporter | None, when: datetime) -> str:
-    """A Vietnamese name for the download: the list's label and the date (e.g. "Vụ việc 05-06-2026.xlsx")."""
-    label = str(exporter.label if exporter is not None else job.label)
+    """A Vietnamese name for the download: the job's label (which list, node, year, as the exporter
+    describes it) and the date (e.g. "Vụ việc 05-06-2026.xlsx")."""
+    label = job.label or (str(exporter.label) if exporter is not None else "")
     safe = "".join(" " if c in '\\/:*?"<>|' else c for c in label).strip() or job.kind
     return f"{safe} {timezone.localtime(when):%d-%m-%Y}.xlsx"
 

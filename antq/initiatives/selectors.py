@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -37,11 +37,24 @@ class InitiativeFilters:
     node: OrgNode | None = None  # a unit or a commune chosen in the filter (its subtree)
     initiative_type: InitiativeType | None = None
     status: str = ""
+    # Initiatives started in `year`; with `rated` == "good", those rated effective (Tốt, Khá:
+    # data/ratings.yaml) in that year's evaluation instead (the dashboards' numbers lead here).
+    year: int | None = None
+    rated: str = ""
+
+
+RATED_GOOD = "good"
 
 
 def _latest_rating() -> Subquery:
     return Subquery(
         InitiativeEvaluation.objects.filter(initiative=OuterRef("pk")).order_by("-year").values("rating")[:1]
+    )
+
+
+def _latest_year() -> Subquery:
+    return Subquery(
+        InitiativeEvaluation.objects.filter(initiative=OuterRef("pk")).order_by("-year").values("year")[:1]
     )
 
 
@@ -67,14 +80,24 @@ def initiative_list(*, scope: Scope, filters: InitiativeFilters) -> QuerySet[Ini
         qs = qs.filter(initiative_type=filters.initiative_type)
     if filters.status:
         qs = qs.filter(status=filters.status)
+    if filters.rated == RATED_GOOD:
+        good = sorted(ratings().effective_codes)
+        if filters.year is not None:
+            qs = qs.filter(
+                Exists(
+                    InitiativeEvaluation.objects.filter(
+                        initiative=OuterRef("pk"), year=filters.year, rating__in=good
+                    )
+                )
+            )
+        else:  # rated so in its latest evaluation
+            qs = qs.alias(rated_now=_latest_rating()).filter(rated_now__in=good)
+    elif filters.year is not None:
+        qs = qs.filter(started_on__year=filters.year)
     return (
         qs.select_related("node", "node__parent", "initiative_type")
         .annotate(
-            latest_year=Subquery(
-                InitiativeEvaluation.objects.filter(initiative=OuterRef("pk"))
-                .order_by("-year")
-                .values("year")[:1]
-            ),
+            latest_year=_latest_year(),
             latest_rating=_latest_rating(),
             member_count=_count_of(InitiativeMember),
             activity_count=_count_of(InitiativeActivity),

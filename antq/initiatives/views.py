@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from antq.accounts.navigation import current_node
@@ -54,12 +56,23 @@ def _documents(node: OrgNode) -> Any:
     return EvidenceDocument.objects.filter(node=node, is_active=True).order_by("-issue_date", "-id")
 
 
+class ListFilterForm(InitiativeFilterForm):
+    """The list's filters, with the year and the rating the dashboards' links carry."""
+
+    year = forms.IntegerField(label=_lazy("Năm"), required=False, min_value=2000, max_value=2100)
+    rated = forms.ChoiceField(
+        label=_lazy("Đánh giá"),
+        required=False,
+        choices=[("", _lazy("Tất cả")), (selectors.RATED_GOOD, _lazy("Tốt, Khá (hoạt động hiệu quả)"))],
+    )
+
+
 @login_required
 def initiative_list(request: AuthedHttpRequest) -> HttpResponse:
     scope = scope_of(request)
     if not scope.can_anywhere(Action.VIEW):
         raise PermissionDenied
-    form = InitiativeFilterForm(request.GET or None)
+    form = ListFilterForm(request.GET or None)
     data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     within = node_for(scope, data["within"]) if data.get("within") else current_node(request)
     node = node_for(scope, data["node"]) if data.get("node") else None
@@ -68,6 +81,8 @@ def initiative_list(request: AuthedHttpRequest) -> HttpResponse:
         node=node,
         initiative_type=data.get("initiative_type"),
         status=data.get("status") or "",
+        year=data.get("year"),
+        rated=data.get("rated") or "",
     )
     qs = selectors.initiative_list(scope=scope, filters=filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

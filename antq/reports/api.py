@@ -166,7 +166,7 @@ class ReportViewSet(ApiErrorsMixin, viewsets.GenericViewSet):  # type: ignore[ty
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(_detail(report_for(scope_of(request), pk)))
+        return Response(_detail(services.with_current_figures(report_for(scope_of(request), pk))))
 
     def create(self, request: Request) -> Response:
         scope = scope_of(request)

@@ -29,8 +29,10 @@ def board_table(board: Board) -> tuple[str, list[str], list[list[Any]], list[str
         _("Gửi lần đầu lúc"),
         _("Tỷ lệ báo cáo"),
         _("Tỷ lệ đúng hạn"),
+        _("Kỳ báo cáo"),
     ]
-    formats: list[str | None] = [None, None, None, None, DATE, DATETIME, PERCENT, PERCENT]
+    formats: list[str | None] = [None, None, None, None, DATE, DATETIME, PERCENT, PERCENT, None]
+    period = board.definition.period_text(board.year)
     rows: list[list[Any]] = []
     for row in board.rows:
         report = row.report
@@ -47,6 +49,7 @@ def board_table(board: Board) -> tuple[str, list[str], list[list[Any]], list[str
                 report.submitted_at if report is not None else None,
                 None,
                 None,
+                period,
             ]
         )
     for level in board.levels:
@@ -66,6 +69,7 @@ def board_table(board: Board) -> tuple[str, list[str], list[list[Any]], list[str
                 None,
                 _ratio(level.reported, level.expected),
                 _ratio(level.on_time, level.expected),
+                period,
             ]
         )
     title = _("Tình hình báo cáo %(year)s") % {"year": board.year}

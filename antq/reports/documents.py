@@ -62,6 +62,16 @@ def _period(report: Report) -> str:
     return f"từ {vietnamese_date(start)} đến {vietnamese_date(end)}"
 
 
+def figures_as_of(report: Report) -> str:
+    """What the figures count: the records of the year up to the day they were taken, not those
+    of the period alone (the data carry no per-period figures)."""
+    taken = timezone.localtime(report.computed_at).date() if report.computed_at else timezone.localdate()
+    return (
+        f"Số liệu tính đến ngày {taken:%d/%m/%Y} (cộng dồn từ đầu năm {report.year} "
+        "đến thời điểm lập báo cáo)"
+    )
+
+
 def wording(report: Report) -> dict[str, Any]:
     """The document's fixed words, from the template of the report's province and level."""
     node = report.node
@@ -100,7 +110,7 @@ def report_document(report: Report) -> OfficialDocument:
         parts[-1][1].append(str(words["closing"]))
     sections = [DocumentSection(heading=heading, paragraphs=paragraphs) for heading, paragraphs in parts]
     table = report.statistic_rows()
-    subtitle = f"Năm {report.year}"
+    subtitle = f"Kỳ báo cáo {report.period_text} · {figures_as_of(report)}"
     if report.children_expected is not None:
         subtitle += (
             f" · tổng hợp báo cáo của {count_text(report.children_reported or 0)}/"

@@ -19,7 +19,7 @@ from antq.documents import render_docx, render_pdf
 from antq.exports.building import int_param, job_scope, labels_of, stream
 from antq.exports.models import ExportJob
 from antq.exports.registry import DATETIME, Exporter, Progress, Table, param_text, register
-from antq.reports import selectors
+from antq.reports import selectors, services
 from antq.reports.access import report_for
 from antq.reports.choices import ReportStatus
 from antq.reports.documents import report_document
@@ -74,7 +74,7 @@ def build_document(job: ExportJob, progress: Progress) -> tuple[bytes, str]:
         raise PermissionDenied
     progress(0, 1)
     pdf = param_text(job.params, "format") == "pdf"
-    document = report_document(report)
+    document = report_document(services.with_current_figures(report))
     data = render_pdf(document) if pdf else render_docx(document)
     progress(1, 1)
     name = f"bao-cao-{report.definition.code}-{report.year}-{report.node.code}".lower()

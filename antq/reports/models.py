@@ -35,6 +35,12 @@ def month_day(value: str, year: int) -> dt.date:
     return dt.date(year, month, day)
 
 
+def day_month(value: str) -> str:
+    """ "06-30" as "30/06", the Vietnamese order; anything else unchanged."""
+    month, _sep, day = value.partition("-")
+    return f"{day}/{month}" if day else value
+
+
 class ReportDefinition(TimeStampedModel):
     """A periodic report that a subtree must send up: title, period, deadlines, sections, rows."""
 
@@ -82,8 +88,8 @@ class ReportDefinition(TimeStampedModel):
         return [str(level) for level in LEVEL_ORDER if level in self.deadlines]
 
     def deadline_labels(self) -> list[tuple[str, str]]:
-        """[("Cấp xã", "11-05"), …] top-down, for display."""
-        return [(str(ReportLevel(level).label), self.deadlines[level]) for level in self.levels()]
+        """[("Cấp xã", "05/11"), …] top-down, for display."""
+        return [(str(ReportLevel(level).label), day_month(self.deadlines[level])) for level in self.levels()]
 
     def deadline_for(self, level: str | None, year: int) -> dt.date | None:
         due = self.deadlines.get(level or "")
@@ -91,6 +97,16 @@ class ReportDefinition(TimeStampedModel):
 
     def period(self, year: int) -> tuple[dt.date, dt.date]:
         return month_day(self.period_start, year), month_day(self.period_end, year)
+
+    def period_text(self, year: int) -> str:
+        """ "01/01/2026 – 30/06/2026": the period as people read it (the API keeps ISO)."""
+        start, end = self.period(year)
+        return f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
+
+    @property
+    def period_label(self) -> str:
+        """ "01/01 – 30/06": the period of any year, for the list of definitions."""
+        return f"{day_month(self.period_start)} – {day_month(self.period_end)}"
 
     @property
     def is_national(self) -> bool:
@@ -198,6 +214,10 @@ class Report(TimeStampedModel):
         if self.submitted_at is None:
             return timezone.localdate() > due
         return timezone.localtime(self.submitted_at).date() > due
+
+    @property
+    def period_text(self) -> str:
+        return self.definition.period_text(self.year)
 
     def statistic_rows(self) -> list[Any]:
         """The printed table (statistics.Row), in the snapshotted order and wording."""

@@ -89,6 +89,17 @@ def snapshot(report: Report) -> dict[str, Any]:
     return values
 
 
+def with_current_figures(report: Report) -> Report:
+    """The report as it is read: a draft or returned one with its statistics taken now (in memory,
+    nothing saved), so its figures follow the children's reports sent, returned or accepted since
+    it was last saved; a submitted or accepted one with the figures it was sent with. A fixed
+    number of queries whatever the number of children (`snapshot`)."""
+    if report.is_editable:
+        for name, value in snapshot(report).items():
+            setattr(report, name, value)
+    return report
+
+
 @transaction.atomic
 def report_start(*, by: User, scope: Scope, definition: ReportDefinition, year: int, node: OrgNode) -> Report:
     """Open `node`'s report of `definition` for `year` (its existing one if already started)."""

@@ -126,6 +126,7 @@ def report_open(request: AuthedHttpRequest, definition: int, year: int, pk: int)
             "node": node,
             "applies": found.applies_to(node),
             "deadline": found.deadline_for(level_of(node.kind), year),
+            "period": found.period_text(year),
             "error": error,
             "active_menu": MENU,
         },
@@ -170,7 +171,7 @@ def _report_context(request: AuthedHttpRequest, report: Report) -> dict[str, Any
 
 @login_required
 def report_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    report = report_for(scope_of(request), pk)
+    report = services.with_current_figures(report_for(scope_of(request), pk))
     return render(request, "reports/report_detail.html", _report_context(request, report))
 
 
@@ -271,7 +272,7 @@ def _filename(report: Report, ext: str) -> str:
 
 @login_required
 def report_docx(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    report = report_for(scope_of(request), pk)
+    report = services.with_current_figures(report_for(scope_of(request), pk))
     response = HttpResponse(render_docx(report_document(report)), content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="{_filename(report, "docx")}"'
     return response
@@ -279,7 +280,7 @@ def report_docx(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_pdf(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    report = report_for(scope_of(request), pk)
+    report = services.with_current_figures(report_for(scope_of(request), pk))
     response = HttpResponse(render_pdf(report_document(report)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(report, "pdf")}"'
     return response
@@ -319,6 +320,7 @@ def board(request: AuthedHttpRequest) -> HttpResponse:
             "node": node,
             "parent": parent,
             "board": found,
+            "period": definition.period_text(year) if definition is not None else "",
             "drillable": {NodeKind.NATION, NodeKind.PROVINCE, NodeKind.COMMUNE},
             "can_export": node is not None and scope.allows(Action.EXPORT, node),
             "active_menu": MENU,

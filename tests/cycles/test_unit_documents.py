@@ -262,3 +262,26 @@ def test_a_draft_is_printed_on_todays_records(client, tree, province_officer, co
     report = "\n".join(docx_text(fetch(client, officer, assessment, "report", "docx")))
     assert "đã triển khai đạt 04/05 tiêu chí" in report
     assert vietnamese_date(timezone.localdate()) in report
+
+
+def test_the_report_writes_what_the_record_shows_without_internal_keys() -> None:
+    from antq.cycles.documents import record_lines
+
+    result = {
+        "checks": [
+            {
+                "label_vi": "Có nghị quyết",
+                "status": "passed",
+                "reason": "Có nghị quyết: có — theo answers.TT124.1.a.",
+            },
+            {
+                "label_vi": "Áp dụng riêng",
+                "status": "not_applicable",
+                "reason": "Áp dụng riêng: không áp dụng.",
+            },
+        ]
+    }
+    incidents = [{"label_vi": "Cháy nhà", "date": "2026-03-12", "status": "counted", "index": 0}]
+    lines = record_lines(result, incidents)
+    assert lines == ["- Có nghị quyết: có.", "- Ngày 12/03/2026: Cháy nhà (tính vào kết quả)."]
+    assert not any("answers" in line or "incidents[" in line for line in lines)

@@ -255,3 +255,39 @@ def test_votes_without_an_opinion_are_refused_naming_the_unit(client, commune_po
     assert response.status_code == 200
     assert f"{tree.unit.name}: chọn ý kiến của cuộc họp trước khi ghi số phiếu." in response.content.decode()
     assert not ReviewMeeting.objects.filter(decision=draft).exists()
+
+
+def test_the_submission_prints_a_full_number_once_its_date_scores_and_signer(
+    client, commune_police, draft, tree
+) -> None:
+    from decimal import Decimal
+
+    from antq.cycles.models import Assessment
+
+    draft.proposal_ref = "Tờ trình số 45/TTr-CAP ngày 10/11/2026"
+    draft.save(update_fields=["proposal_ref"])
+    assessment = Assessment.objects.get(cycle=draft.cycle, node=tree.unit)
+    assessment.superior_total = Decimal("88.5")
+    assessment.result = {**(assessment.result or {}), "qd510": {"totals": {"self": 90, "superior": 88.5}}}
+    assessment.save(update_fields=["superior_total", "result"])
+    client.force_login(commune_police)
+    form = client.get(reverse("decisions:meeting", kwargs={"pk": draft.pk})).content.decode()
+    assert 'value="45/TTr-CAP"' in form and 'value="2026-11-10"' in form
+    assert "cả số và ký hiệu" in form
+    data = {**MEETING, "submission_number": "45/TTr-CAP", "signer_name": "Đại tá Võ Văn Bình"}
+    assert client.post(reverse("decisions:meeting", kwargs={"pk": draft.pk}), data).status_code == 302
+    submission = text_of(download(client, commune_police, draft, "submission", "docx"))
+    assert "Số: 45/TTr-CAP" in submission and "45/TTr-CAP/TTr-CA" not in submission
+    assert "ngày 10 tháng 11 năm 2026" in submission
+    assert "Đại tá Võ Văn Bình" in submission
+    assert "\n90\n88,5\n" in submission
+    minutes = text_of(download(client, commune_police, draft, "minutes", "docx"))
+    assert "\n88,5\n" in minutes
+    assessment.superior_total = None
+    assessment.result = {}
+    assessment.save(update_fields=["superior_total", "result"])
+    draft.items.filter(node=tree.unit).update(self_total=None, total=None)
+    assert "\n—\n—\n" in text_of(download(client, commune_police, draft, "submission", "docx"))
+    bare = {**data, "submission_number": "46", "version": 1}
+    assert client.post(reverse("decisions:meeting", kwargs={"pk": draft.pk}), bare).status_code == 302
+    assert "Số: 46/TTr-CA" in text_of(download(client, commune_police, draft, "submission", "docx"))

@@ -65,3 +65,24 @@ def test_a_later_template_changes_drafts_but_not_an_issued_decision(
     assert builders.wording(draft, builders.decision_items(draft))["certificate_body"] == (
         "Được công nhận đạt chuẩn an ninh trật tự năm 2026"
     )
+
+
+def test_a_draft_downloaded_before_an_upload_follows_the_new_template(
+    tree,
+    issued,  # noqa: F811
+    admin,
+    commune_leader,
+) -> None:
+    draft = decision_row(commune_leader, issued.cycle, tree.commune, nodes=[tree.school])
+    before = files.prepare(draft, DocumentFile.DECISION_DOCX, by=admin)
+    assert before.content is not None and before.job.template_key == "default"
+    assert "thi hành kể từ ngày ký ban hành" not in docx_text(before.content)
+    upload_new_wording(tree.province, admin)
+    draft.refresh_from_db()
+    after = files.prepare(draft, DocumentFile.DECISION_DOCX, by=admin)
+    assert after.content is not None and after.job.template_key.startswith("t")
+    assert after.job.decision_version == before.job.decision_version
+    assert "thi hành kể từ ngày ký ban hành" in docx_text(after.content)
+    # The file made with the old template is dropped, and an issued decision keeps its pinned key.
+    assert not draft.document_jobs.filter(template_key="default").exists()
+    assert files.template_key(Decision.objects.get(pk=issued.pk)) == "pinned"

@@ -92,7 +92,7 @@ def test_a_provinces_decision_template_changes_its_decisions_only(tree, admin) -
             "dấu «$» dùng sai",
         ),
         (replaced("score_sheet", "kind: score_sheet", "kind: periodic_report"), "Trường «kind»"),
-        (b"fields: [mo ngoac", "Dòng 1: tệp không đúng cú pháp YAML"),
+        (b"fields: [mo ngoac", "Dòng 1, cột 18: sai cú pháp YAML"),
         (b"chi: la van ban", "mục «fields»"),
         ("tên".encode("utf-16"), "UTF-8"),
         (b"#" * (files.MAX_BYTES + 1), "quá lớn"),
@@ -105,6 +105,25 @@ def test_an_invalid_upload_is_refused_naming_the_problem(tree, admin, content: b
         )
     assert any(message in text for text in caught.value.messages), caught.value.messages
     assert not DocumentTemplate.objects.exists()
+
+
+def test_a_yaml_syntax_error_is_told_in_vietnamese_with_line_and_column(tree, admin) -> None:
+    content = b'kind: score_sheet\nfields:\n  symbol: "QD"\n  columns: ["STT", Ten: 1: 2]\n'
+    with pytest.raises(ValidationError) as caught:
+        template_upload(
+            scope=Scope.for_user(admin), province=tree.province, kind="score_sheet", content=content, by=admin
+        )
+    assert caught.value.messages == [
+        "Dòng 4, cột 26: sai cú pháp YAML (thiếu dấu phẩy, ngoặc hoặc dấu hai chấm)."
+    ]
+
+
+@pytest.mark.parametrize("kind", TemplateKind.values)
+def test_the_default_files_open_with_vietnamese_comments(kind: str) -> None:
+    comments = [line for line in files.default_text(kind).splitlines() if line.lstrip().startswith("#")]
+    assert comments
+    for english in (" the ", " of the ", "Keep every", "Wording"):
+        assert not any(english in line for line in comments), kind
 
 
 def test_the_error_names_the_line(tree, admin) -> None:
@@ -174,6 +193,18 @@ def test_the_screens_list_upload_download_and_revert(
     assert "Đang áp dụng" in history
     assert client.post(reverse("doctemplates:revert", kwargs=kwargs)).status_code == 302
     assert not DocumentTemplate.objects.filter(is_active=True).exists()
+
+
+def test_the_list_shows_only_provinces_in_force(client, tree, admin) -> None:
+    import datetime as dt
+
+    from tests.factories import node
+
+    merged = node("province", tree.province.name, "OLD-" + tree.province.code, valid_to=dt.date(2025, 7, 1))
+    client.force_login(admin)
+    page = client.get(reverse("doctemplates:list")).content.decode()
+    assert page.count(f'"{reverse("doctemplates:province", kwargs={"province": tree.province.pk})}"') == 1
+    assert reverse("doctemplates:province", kwargs={"province": merged.pk}) + '"' not in page
 
 
 def test_a_province_officer_may_not_replace_templates(client, tree, province_officer) -> None:

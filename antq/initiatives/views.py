@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from antq.accounts.navigation import current_node
@@ -59,11 +59,14 @@ def _documents(node: OrgNode) -> Any:
 class ListFilterForm(InitiativeFilterForm):
     """The list's filters, with the year and the rating the dashboards' links carry."""
 
-    year = forms.IntegerField(label=_lazy("Năm"), required=False, min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=gettext_lazy("Năm"), required=False, min_value=2000, max_value=2100)
     rated = forms.ChoiceField(
-        label=_lazy("Đánh giá"),
+        label=gettext_lazy("Đánh giá"),
         required=False,
-        choices=[("", _lazy("Tất cả")), (selectors.RATED_GOOD, _lazy("Tốt, Khá (hoạt động hiệu quả)"))],
+        choices=[
+            ("", gettext_lazy("Tất cả")),
+            (selectors.RATED_GOOD, gettext_lazy("Tốt, Khá (hoạt động hiệu quả)")),
+        ],
     )
 
 

@@ -172,7 +172,9 @@ KIND_LIMITS: dict[tuple[str, str], set[str]] = {
     ("commune_police", "report_write"): {"commune"},
     ("province_officer", "report_write"): {"province"},
     ("commune_police", "report_review"): {"unit"},
-    ("province_officer", "report_review"): {"commune", "unit"},
+    # Province officers also receive the reports of units the province manages directly (tested in
+    # tests/reports); the matrix's units sit under a commune, whose police receive theirs.
+    ("province_officer", "report_review"): {"commune"},
     ("province_officer", "report_define"): {"province"},
 }
 

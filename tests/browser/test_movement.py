@@ -425,7 +425,7 @@ def issue_province_plan(page: Page) -> None:
 
     page.get_by_role("link", name="Thêm chỉ tiêu").click()
     field(page, "Chỉ tiêu").fill(PROVINCE_TARGET)
-    page.get_by_label("Đo bằng").select_option(label="Tỷ lệ (%)")
+    field(page, "Đo bằng").select_option(label="Tỷ lệ (%)")
     page.get_by_label("Giá trị").fill("85")
     page.get_by_label("Của (đối tượng)").fill("cơ quan, doanh nghiệp, cơ sở giáo dục đăng ký phong trào")
     field(page, "Cơ quan").check()

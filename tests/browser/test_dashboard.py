@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from docx import Document
 from playwright.sync_api import Browser, expect
@@ -32,7 +33,9 @@ def demo(monkeypatch: pytest.MonkeyPatch) -> None:
     offset = DEMO_DAY - real()
     monkeypatch.setattr(timezone, "now", lambda: real() + offset)
     loader.apply(loader.read_files())
-    load_demo(communes_limit=3)
+    # As `antq load_demo` runs it: in one transaction (PostgreSQL refuses row locks outside one).
+    with transaction.atomic():
+        load_demo(communes_limit=3)
 
 
 def test_province_officer_drills_down_to_a_failing_unit_and_downloads_its_score_sheet(

@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install chromium lint typecheck check-migrations messages worker clean bench loadtest
+.PHONY: run test install chromium lint typecheck check-migrations messages worker clean bench loadtest bench-data bench-growth
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,22 +61,41 @@ messages:
 clean:
 	rm -rf $(VENV) var
 
-# Benchmarks (issue 7, docs/performance.md): a PostgreSQL database of their own, filled once by
+# Benchmarks (issue 7, docs/performance.md): PostgreSQL databases of their own, filled once by
 # generate_national (it adds nothing on a second run). Not part of `make test`.
-BENCH_DATABASE_URL ?= postgresql://antq@127.0.0.1:5432/antq_bench
+# One province (BENCH_PROVINCE) is generated first with the same seed and size in every dataset, the
+# rest of the country after it: the growth comparison times that province's dashboard in a 20,000-
+# and a 200,000-unit country (`make bench-growth`).
+BENCH_DB ?= antq_bench
+BENCH_DATABASE_URL ?= postgresql://antq@127.0.0.1:5432/$(BENCH_DB)
 BENCH_UNITS ?= 200000
+BENCH_PROVINCE ?= T22
+BENCH_PROVINCE_UNITS ?= 3300
+BENCH_ARGS ?=
 bench-data: install
 	$(BIN)/pip install -q -e ".[bench]"
 	psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_roles where rolname='antq'" | grep -q 1 \
 	  || psql -h 127.0.0.1 -U postgres -qc "create role antq login createdb"
-	psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname='antq_bench'" | grep -q 1 \
-	  || psql -h 127.0.0.1 -U postgres -qc "create database antq_bench owner antq"
+	psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname='$(BENCH_DB)'" | grep -q 1 \
+	  || psql -h 127.0.0.1 -U postgres -qc "create database $(BENCH_DB) owner antq"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/antq migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/antq load_frameworks
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/antq generate_national --units $(BENCH_UNITS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/antq generate_national \
+	  --provinces $(BENCH_PROVINCE) --units $(BENCH_PROVINCE_UNITS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/antq generate_national \
+	  --units $$(( $(BENCH_UNITS) - $(BENCH_PROVINCE_UNITS) ))
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/antq shell -c "from django.db import connection; \
+	  connection.cursor().execute('VACUUM ANALYZE')"
 
 bench: bench-data
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/antq bench
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/antq bench --province $(BENCH_PROVINCE) $(BENCH_ARGS)
+
+# The dashboards of BENCH_PROVINCE in a 20,000-unit country (database antq_bench_20k), then in the
+# 200,000-unit one, and the ratio of each row (var/bench/growth.json).
+bench-growth:
+	$(MAKE) bench BENCH_DB=antq_bench_20k BENCH_UNITS=20000 BENCH_ARGS="--only dashboards --json var/bench/20k.json"
+	$(MAKE) bench BENCH_ARGS="--only dashboards --json var/bench/200k.json"
+	$(BIN)/antq bench_compare var/bench/20k.json var/bench/200k.json --json var/bench/growth.json
 
 loadtest: bench-data
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/antq loadtest

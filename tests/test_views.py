@@ -27,7 +27,18 @@ def test_unit_list_filters_by_kind_eligibility_and_status(client, tree, province
     assert {u.code for u in schools} == {"X21583-CSGD01", "TH-1"}
     excluded = client.get(reverse("units:list"), {"eligibility": "excluded"}).context["page"].items
     assert [u.code for u in excluded] == ["TH-1"]
-    assert client.get(reverse("units:list"), {"status": "inactive"}).context["total"] == 0
+    assert client.get(reverse("units:list"), {"status": "inactive"}).context["total"].count == 0
+
+
+def test_a_long_list_is_counted_only_up_to_the_limit(client, tree, province_officer, monkeypatch):
+    """Past COUNT_LIMIT the page stops counting and says "more than": the count is bounded work."""
+    client.force_login(province_officer)
+    every = client.get(reverse("units:list")).context["total"]
+    assert every.count > 2 and not every.more
+    monkeypatch.setattr("antq.core.pagination.COUNT_LIMIT", 2)
+    response = client.get(reverse("units:list"))
+    assert response.context["total"].count == 2 and response.context["total"].more
+    assert "Hơn 2 đơn vị" in response.content.decode()
 
 
 def test_htmx_search_returns_only_the_results_fragment(client, tree, commune_police):

@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
 from antq.accounts.models import Membership
@@ -59,9 +60,10 @@ class Bench:
     officer: Client
     admin_user: User
     units: int
+    province: OrgNode
 
     @classmethod
-    def prepare(cls, *, repeat: int, import_rows: int) -> Bench:
+    def prepare(cls, *, repeat: int, import_rows: int, province: str = "") -> Bench:
         nation = OrgNode.objects.get(kind=NodeKind.NATION)
         admin_user, _c = User.objects.get_or_create(username="bench.quantri")
         Membership.objects.get_or_create(user=admin_user, node=nation, role=Role.SYSTEM_ADMIN)
@@ -79,7 +81,22 @@ class Bench:
             officer=officer,
             admin_user=admin_user,
             units=OrgNode.objects.filter(kind__in=UNIT_KINDS).count(),
+            province=_province(province),
         )
+
+
+def _province(code: str) -> OrgNode:
+    """The province whose dashboard is timed: `code`, or the first one with cycles."""
+    provinces = OrgNode.objects.filter(kind=NodeKind.PROVINCE, valid_to__isnull=True)
+    if code:
+        found = provinces.filter(code=code.upper()).first()
+        if found is None:
+            raise RuntimeError(f"Không có tỉnh mã {code}.")
+        return found
+    found = provinces.filter(cycles__isnull=False).order_by("path").first()
+    if found is None:
+        raise RuntimeError("Chưa có chu kỳ nào: chạy antq generate_national trước.")
+    return found
 
 
 def _draft_agency_assessment() -> Assessment:
@@ -167,6 +184,49 @@ def unit_list(bench: Bench) -> list[Row]:
                     _sql(deep_sql, [*kinds, row.search_text, row.search_text, row.pk]), repeat=bench.repeat
                 ),
                 "bare SQL of the page",
+            )
+        )
+    return rows
+
+
+def _replay(client: Client, url: str) -> Callable[[], None]:
+    """The page's own SQL, captured once and executed bare (no ORM, no Python over the rows, no
+    template): the least the database must do for the same figures."""
+    with CaptureQueriesContext(connection) as captured:
+        _get(client, url)()
+    statements = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().startswith("SELECT")]
+
+    def run() -> None:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+                cursor.fetchall()
+
+    return run
+
+
+def dashboards(bench: Bench) -> list[Row]:
+    """The national, a province's and a commune's dashboard (cards, tables by kind, by child and by
+    year), each beside its own SQL replayed bare."""
+    commune = (
+        OrgNode.objects.filter(parent=bench.province, kind=NodeKind.COMMUNE, valid_to__isnull=True)
+        .order_by("path")
+        .first()
+    )
+    nation = OrgNode.objects.get(kind=NodeKind.NATION)
+    rows = []
+    for label, node in (("national", nation), ("province", bench.province), ("commune", commune)):
+        if node is None:
+            continue
+        url = f"/dashboard/{node.pk}/"
+        units = OrgNode.objects.filter(path__startswith=node.path, kind__in=UNIT_KINDS).count()
+        rows.append(
+            Row(
+                f"dashboard, {label}",
+                f"{node.code}, {units:,} units",
+                measure(_get(bench.admin, url), repeat=bench.repeat),
+                measure(_replay(bench.admin, url), repeat=bench.repeat),
+                "its SQL replayed bare",
             )
         )
     return rows
@@ -320,6 +380,7 @@ def decision_documents(bench: Bench) -> list[Row]:
 
 
 OPERATIONS: dict[str, Callable[[Bench], list[Row]]] = {
+    "dashboards": dashboards,
     "units": unit_list,
     "assessment": assessment,
     "engine": engine,

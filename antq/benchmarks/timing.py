@@ -83,4 +83,41 @@ def table(rows: list[Row]) -> str:
     return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)) for line in lines)
 
 
-__all__ = ["Measure", "Row", "asdict", "measure", "table"]
+def growth_table(before: dict[str, Any], after: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """Two runs of `antq bench` side by side (same operations on a smaller and a larger dataset):
+    each operation's median in both and their ratio, as text and as rows."""
+    earlier = {row["operation"]: row for row in before["rows"]}
+    rows = []
+    for row in after["rows"]:
+        old = earlier.get(row["operation"])
+        if old is None:
+            continue
+        rows.append(
+            {
+                "operation": row["operation"],
+                "size_before": old["size"],
+                "size_after": row["size"],
+                "median_before_ms": old["median_ms"],
+                "median_after_ms": row["median_ms"],
+                "growth": round(row["median_ms"] / old["median_ms"], 2) if old["median_ms"] else None,
+            }
+        )
+    head = ("operation", f"{before['units']:,} units", "ms", f"{after['units']:,} units", "ms", "growth")
+    lines = [head]
+    for r in rows:
+        lines.append(
+            (
+                r["operation"],
+                r["size_before"],
+                f"{r['median_before_ms']:.1f}",
+                r["size_after"],
+                f"{r['median_after_ms']:.1f}",
+                "" if r["growth"] is None else f"{r['growth']:.2f}",
+            )
+        )
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(head))]
+    text = "\n".join("  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)) for line in lines)
+    return text, rows
+
+
+__all__ = ["Measure", "Row", "asdict", "growth_table", "measure", "table"]

@@ -28,6 +28,25 @@ def _decode(token: str) -> tuple[str, int] | None:
         return None
 
 
+# A list's total is counted up to this many rows: past it the page says "more than 10,000". Counting
+# a national search exactly reads every matching row (200,000 units), which is most of the page's
+# cost, and nobody pages through ten thousand rows: they narrow the filter or export.
+COUNT_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class Total:
+    count: int
+    more: bool  # the list has more than `count` rows
+
+
+def capped_count(qs: QuerySet[Any], limit: int | None = None) -> Total:
+    """How many rows `qs` has, counting no further than `limit` (one bounded query)."""
+    limit = COUNT_LIMIT if limit is None else limit
+    counted = qs.select_related(None).order_by().values("pk")[: limit + 1].count()
+    return Total(count=min(counted, limit), more=counted > limit)
+
+
 @dataclass
 class KeysetPage:
     items: list[Any]

@@ -20,7 +20,7 @@ from antq.audit.selectors import object_history
 from antq.core.errors import ConcurrentEditError, DomainError
 from antq.core.forms import VersionedReasonForm, add_service_errors
 from antq.core.http import AuthedHttpRequest
-from antq.core.pagination import keyset_page
+from antq.core.pagination import capped_count, keyset_page
 from antq.org import services
 from antq.org.access import node_for, unit_for
 from antq.org.models import OrgNode
@@ -61,7 +61,7 @@ def unit_list_view(request: AuthedHttpRequest) -> HttpResponse:
         "form": form,
         "filters": filters,
         "page": page,
-        "total": qs.count(),
+        "total": capped_count(qs),
         "query": query.urlencode(),
         "communes": communes_for_filter(filters.within),
         "can_create": scope.can_anywhere(Action.UNIT_CREATE),

@@ -26,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--only", default="", help=f"chỉ các nhóm này, cách nhau bởi dấu phẩy: {', '.join(OPERATIONS)}"
         )
+        parser.add_argument("--province", default="", help="mã tỉnh có bảng điều hành được đo (vd. T22)")
         parser.add_argument("--json", default=str(Path(settings.VAR_DIR) / "bench" / "latest.json"))
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -33,7 +34,9 @@ class Command(BaseCommand):
         unknown = set(chosen) - set(OPERATIONS)
         if unknown:
             raise CommandError(f"Không có nhóm đo: {', '.join(sorted(unknown))}")
-        bench = Bench.prepare(repeat=options["repeat"], import_rows=options["import_rows"])
+        bench = Bench.prepare(
+            repeat=options["repeat"], import_rows=options["import_rows"], province=options["province"]
+        )
         rows = []
         for name in chosen:
             self.stdout.write(f"  … {name}")

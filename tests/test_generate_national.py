@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from antq.criteria import loader
 from antq.cycles.models import Assessment, Cycle, Registration
 from antq.demo.national import _split, _units_of, generate_national
 from antq.org.choices import UNIT_KINDS, NodeKind
@@ -26,6 +27,7 @@ def test_units_are_spread_exactly_and_deterministically():
 
 @pytest.mark.django_db
 def test_a_small_national_run_fills_one_province_and_a_second_run_adds_nothing(capsys):
+    loader.apply(loader.read_files())
     actor = User.objects.create(username="sinh")
     report = generate_national(units=800, years=2, seed=3, provinces=["T52"], actor=actor)
     units = OrgNode.objects.filter(kind__in=UNIT_KINDS)
@@ -43,6 +45,11 @@ def test_a_small_national_run_fills_one_province_and_a_second_run_adds_nothing(c
         (report.years[1], "open"),
     }
     assert Registration.objects.count() > 600 and Assessment.objects.count() > 400
+    # Each cycle carries the frozen framework versions of its year, as cycle_open attaches them:
+    # the engine (and the benchmark) evaluate real sheets.
+    for cycle in Cycle.objects.all():
+        codes = {v.framework.code for v in cycle.frameworks.select_related("framework")}
+        assert "tt124" in codes and all(v.frozen for v in cycle.frameworks.all())
     assert report.users == User.objects.filter(username__startswith="ca.").count() + 1
     # Communes that already have units are left alone: a second run writes no unit.
     again = generate_national(units=800, years=2, seed=3, provinces=["T52"], actor=actor)

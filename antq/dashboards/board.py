@@ -18,8 +18,8 @@ from antq.dashboards import selectors
 from antq.dashboards.figures import (
     ASSESSED_KINDS,
     Figure,
-    child_figures,
     children_of,
+    node_and_child_figures,
     node_figures,
     year_figures,
 )
@@ -401,10 +401,13 @@ def build(node: OrgNode, year: int) -> Board:
     """Everything a dashboard shows (about twenty queries, whatever the size of the subtree)."""
     years = list(range(year - YEARS_SHOWN + 1, year + 1))
     cycles = cycle_provinces(node, years)
-    figures = in_cycle(node_figures(node, year), node, year, cycles)
     kinds = kind_columns(node)
     children = children_of(node) if node.kind not in UNIT_KINDS else []
-    child = child_figures(node, year, children) if children else {}
+    if children:
+        whole, child = node_and_child_figures(node, year, children)
+    else:
+        whole, child = node_figures(node, year), {}
+    figures = in_cycle(whole, node, year, cycles)
     child = {c.pk: in_cycle(child[c.pk], c, year, cycles) for c in children}
     by_year = {y: in_cycle(f, node, y, cycles) for y, f in year_figures(node, years[:-1]).items()}
     by_year[year] = figures

@@ -34,19 +34,20 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
+    Case,
     Count,
     Exists,
-    IntegerField,
+    F,
     Max,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce, Greatest, Least, Substr
+from django.db.models.functions import Substr
 
 from antq.cycles.calendar import PROVINCE_PATH_LENGTH
 from antq.cycles.choices import AssessmentStatus, RegistrationStatus
@@ -149,72 +150,94 @@ def has_cycle(year: int) -> Exists:
 
 def _unit_shares(grouping: _Grouping, year: int) -> dict[str, Groups]:
     """registered, recognized, classified_good and outreach_reach of the population: one query,
-    one row per (group, kind), each metric an EXISTS or a correlated subquery per node."""
-    here = OuterRef("pk")
-    registered = Exists(Registration.objects.filter(node=here, cycle__year=year, status__in=REGISTERED))
-    recognized = Exists(
-        DecisionItem.objects.filter(node=here, cycle__year=year, kind=DecisionKind.RECOGNITION, in_force=True)
+    one row per (group, kind).
+
+    Set-based on purpose: each record table is reduced once to one row per node of the subtree
+    (a derived table, built by the ORM from the same filters as everywhere else), then joined to
+    the population and counted. Per-node EXISTS subqueries read the same answer but cost one
+    probe per node and metric (16 s for the nation's 200,000 units; docs/performance.md).
+    """
+    node = grouping.node
+    inside = subtree_q(node.path, field="node__path")  # bounds every derived table by the subtree
+    registered = (
+        Registration.objects.filter(inside, cycle__year=year, status__in=REGISTERED)
+        .values(node_key=F("node_id"))
+        .order_by()  # a model's default ordering would join its tables into the DISTINCT
+        .distinct()
     )
-    approved = Assessment.objects.filter(
-        node=here, cycle__year=year, status=AssessmentStatus.APPROVED
-    ).exclude(classification="")
-    classified = Exists(approved)
-    classified_good = Exists(approved.filter(classification__in=GOOD_LEVELS))
-    listed, largest = _reach_subqueries(year)
-    people = Coalesce("people_count", 0)
-    reached = Least(Greatest(Coalesce(listed, 0), Coalesce(largest, 0)), people)
-    rows = grouping.values(population(grouping.node), "path", "kind").annotate(
-        total=Count("pk"),
-        registered=Count("pk", filter=Q(registered)),
-        recognized=Count("pk", filter=Q(registered) & Q(recognized)),
-        classified=Count("pk", filter=Q(classified)),
-        classified_good=Count("pk", filter=Q(classified_good)),
-        reached=Sum(reached, output_field=IntegerField()),
-        people=Sum(people, output_field=IntegerField()),
+    recognized = (
+        DecisionItem.objects.filter(inside, cycle__year=year, kind=DecisionKind.RECOGNITION, in_force=True)
+        .values(node_key=F("node_id"))
+        .order_by()
+        .distinct()
     )
+    classified = (
+        Assessment.objects.filter(inside, cycle__year=year, status=AssessmentStatus.APPROVED)
+        .exclude(classification="")
+        .values(node_key=F("node_id"))
+        .annotate(good=Max(Case(When(classification__in=GOOD_LEVELS, then=1), default=0)))
+        .order_by()
+    )
+    sessions = OutreachSession.objects.filter(
+        inside, kind=SessionKind.PROPAGANDA, held_on__year=year, withdrawn_at__isnull=True
+    )
+    listed = (
+        Attendance.objects.filter(session__in=sessions.values("pk"))
+        .values(node_key=F("session__node_id"))
+        .annotate(n=Count("participant", distinct=True))
+        .order_by()
+    )
+    largest = (
+        sessions.filter(attendance_mode=AttendanceMode.HEADCOUNT, headcount__isnull=False)
+        .values(node_key=F("node_id"))
+        .annotate(n=Max("headcount"))
+        .order_by()
+    )
+    # Aliased: SQLite names a derived table's columns after their expression, not the field.
+    people = (
+        population(node)
+        .values(nid=F("pk"), nkind=F("kind"), npath=F("path"), npeople=F("people_count"))
+        .order_by()
+    )
+    parts = [_sql(q) for q in (people, registered, recognized, classified, listed, largest)]
+    group = f"SUBSTR(p.npath, 1, {len(node.path) + SEGMENT_WIDTH})" if grouping.by_child else "''"
+    # The people reached by a node: the larger of its listed people and its largest headcount,
+    # capped at its people (outreach.selectors.reach), written with CASE to run on both databases.
+    best = "CASE WHEN COALESCE(l.n, 0) > COALESCE(h.n, 0) THEN COALESCE(l.n, 0) ELSE COALESCE(h.n, 0) END"
+    own = "COALESCE(p.npeople, 0)"
+    statement = f"""
+        SELECT {group} AS grp, p.nkind,
+            COUNT(*),
+            SUM(CASE WHEN r.node_key IS NOT NULL THEN 1 ELSE 0 END),
+            SUM(CASE WHEN r.node_key IS NOT NULL AND d.node_key IS NOT NULL THEN 1 ELSE 0 END),
+            SUM(CASE WHEN a.node_key IS NOT NULL THEN 1 ELSE 0 END),
+            SUM(CASE WHEN a.good = 1 THEN 1 ELSE 0 END),
+            SUM(CASE WHEN {best} < {own} THEN {best} ELSE {own} END),
+            SUM({own})
+        FROM ({parts[0][0]}) p
+        LEFT JOIN ({parts[1][0]}) r ON r.node_key = p.nid
+        LEFT JOIN ({parts[2][0]}) d ON d.node_key = p.nid
+        LEFT JOIN ({parts[3][0]}) a ON a.node_key = p.nid
+        LEFT JOIN ({parts[4][0]}) l ON l.node_key = p.nid
+        LEFT JOIN ({parts[5][0]}) h ON h.node_key = p.nid
+        GROUP BY 1, 2
+    """  # noqa: S608 - every part is ORM-compiled SQL with its own parameters; nothing is user text
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [param for _sql_text, params in parts for param in params])
+        rows = cursor.fetchall()
     out: dict[str, Groups] = {m: _groups() for m in ("registered", "recognized", "classified_good")}
     out["outreach_reach"] = _groups()
-    for row in rows.order_by():
-        group, kind = row["group"], row["kind"]
-        out["registered"][group][kind] = [row["registered"], row["total"]]
-        out["recognized"][group][kind] = [row["recognized"], row["registered"]]
-        out["classified_good"][group][kind] = [row["classified_good"], row["classified"]]
-        out["outreach_reach"][group][kind] = [row["reached"] or 0, row["people"] or 0]
+    for grp, kind, total, n_registered, n_recognized, n_classified, n_good, reached, people_sum in rows:
+        out["registered"][grp][kind] = [int(n_registered or 0), int(total)]
+        out["recognized"][grp][kind] = [int(n_recognized or 0), int(n_registered or 0)]
+        out["classified_good"][grp][kind] = [int(n_good or 0), int(n_classified or 0)]
+        out["outreach_reach"][grp][kind] = [int(reached or 0), int(people_sum or 0)]
     return out
 
 
-def _reach_subqueries(year: int) -> tuple[Subquery, Subquery]:
-    """Per node: distinct people on the lists of its tuyên truyền sessions of the year, and the
-    largest headcount of one of its headcount sessions (as `outreach.selectors.reach`)."""
-    sessions = Q(
-        session__node=OuterRef("pk"),
-        session__kind=SessionKind.PROPAGANDA,
-        session__held_on__year=year,
-        session__withdrawn_at__isnull=True,
-    )
-    listed = (
-        Attendance.objects.filter(sessions)
-        .values("session__node")
-        .annotate(n=Count("participant", distinct=True))
-        .values("n")
-    )
-    largest = (
-        OutreachSession.objects.filter(
-            node=OuterRef("pk"),
-            kind=SessionKind.PROPAGANDA,
-            held_on__year=year,
-            withdrawn_at__isnull=True,
-            attendance_mode=AttendanceMode.HEADCOUNT,
-            headcount__isnull=False,
-        )
-        .values("node")
-        .annotate(n=Max("headcount"))
-        .values("n")
-    )
-    return (
-        Subquery(listed, output_field=IntegerField()),
-        Subquery(largest, output_field=IntegerField()),
-    )
+def _sql(qs: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    sql, params = qs.query.sql_with_params()
+    return sql, tuple(params)
 
 
 def _initiatives_good(grouping: _Grouping, year: int) -> Groups:
@@ -320,14 +343,27 @@ def child_figures(
 ) -> dict[int, dict[str, Figure]]:
     """Every metric for each child of `node` (its whole subtree), keyed by the child's id (six
     queries, five when `children` is given). The node's own records belong to no child."""
+    return node_and_child_figures(node, year, children)[1]
+
+
+def node_and_child_figures(
+    node: OrgNode, year: int, children: Sequence[OrgNode] | None = None
+) -> tuple[dict[str, Figure], dict[int, dict[str, Figure]]]:
+    """`node_figures` and `child_figures` from the same five queries: the node's figure is the sum
+    of every group of the per-child grouping (its children's and its own records'), the filters
+    being the same. A national dashboard reads the country once instead of twice."""
     children = children_of(node) if children is None else children
     found = _compute(_Grouping(node, by_child=True), year)
+    whole = {
+        metric: _figure(metric, (pair for groups in found[metric].values() for pair in groups.items()))
+        for metric in METRIC_KEYS
+    }
     out: dict[int, dict[str, Figure]] = {}
     for child in children:
         out[child.pk] = {
             metric: _figure(metric, found[metric].get(child.path, {}).items()) for metric in METRIC_KEYS
         }
-    return out
+    return whole, out
 
 
 def year_figures(node: OrgNode, years: Sequence[int]) -> dict[int, dict[str, Figure]]:

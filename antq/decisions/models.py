@@ -170,6 +170,16 @@ class DecisionItem(models.Model):
                 name="decisions_decisionitem_one_in_force",
             ),
         ]
+        indexes = [
+            # The dashboards' "recognized" share (dashboards.figures._unit_shares): the recognitions
+            # in force of a subtree's nodes, looked up node by node. Led by the cycle, the index above
+            # reads the whole country's recognitions of the year for one province.
+            models.Index(
+                fields=["node", "cycle"],
+                condition=Q(in_force=True, kind="recognition"),
+                name="decisionitem_node_recognized",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.node.name} · {self.decision}"

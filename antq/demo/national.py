@@ -21,6 +21,9 @@ from django.utils import timezone
 
 from antq.accounts.models import Membership
 from antq.accounts.roles import Role
+from antq.criteria.models import Framework
+from antq.criteria.selectors import active_version
+from antq.criteria.services import framework_version_freeze
 from antq.cycles.choices import CycleStatus
 from antq.cycles.models import Cycle
 from antq.demo.province_year import load_province_year
@@ -281,6 +284,18 @@ def _year_records(
     return len(evidence), len(incidents), len(initiatives)
 
 
+def _attach_frameworks(cycle: Cycle, actor: User) -> None:
+    """The framework versions in force for the year, frozen, as `cycle_open` attaches them: without
+    them the engine has nothing to evaluate and the benchmark would time an empty sheet."""
+    on = dt.date(cycle.year, 11, 15)
+    versions = []
+    for code in Framework.objects.values_list("code", flat=True):
+        version = active_version(code, cycle.province, on)
+        if version is not None:
+            versions.append(framework_version_freeze(version, by=actor))
+    cycle.frameworks.set(versions)
+
+
 def generate_national(
     *,
     units: int,
@@ -338,6 +353,8 @@ def generate_national(
                     seed=seed + year + province.pk,
                     final=year < this_year,
                 )
+                if not cycle.frameworks.exists():  # also mends a dataset generated without them
+                    _attach_frameworks(cycle, actor)
                 if not written:
                     continue  # this province's year was generated before
                 report.cycles_nodes += written

@@ -11,7 +11,14 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from antq.dashboards import selectors
-from antq.dashboards.figures import METRIC_KEYS, child_figures, children_of, node_figures, year_figures
+from antq.dashboards.figures import (
+    METRIC_KEYS,
+    child_figures,
+    children_of,
+    node_and_child_figures,
+    node_figures,
+    year_figures,
+)
 from antq.decisions.choices import DecisionStatus
 from antq.decisions.models import DecisionItem
 from antq.initiatives.catalogue import ratings
@@ -65,6 +72,10 @@ def test_figures_equal_direct_counts_at_every_level_with_moved_units():
             _assert_equal(by_child[child.pk], child, year)
         for child in children_of(data.nation):
             _assert_equal(child_figures(data.nation, year)[child.pk], child, year)
+        # The dashboard's node figure summed from the per-child grouping is the direct count too.
+        for root in (data.nation, province, data.communes[0]):
+            root = OrgNode.objects.get(pk=root.pk)
+            _assert_equal(node_and_child_figures(root, year)[0], root, year)
 
 
 def test_year_figures_are_node_figures_of_each_year():

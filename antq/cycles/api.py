@@ -494,6 +494,17 @@ def _detail(assessment: Assessment) -> dict[str, Any]:
     return dict(AssessmentDetailSerializer(fresh).data)
 
 
+def _saved_detail(saved: Assessment) -> dict[str, Any]:
+    """`_detail` of the row a save has just written and still holds (with its unit and cycle): its
+    fields are what the database has now, so only the rounds are read."""
+    total = saved.superior_total
+    if total is not None and int(total.as_tuple().exponent) < -2:
+        # More decimals than the column keeps: the database rounded it, answer what it stored.
+        return _detail(saved)
+    prefetch_related_objects([saved], "rounds")
+    return dict(AssessmentDetailSerializer(saved).data)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=gettext_lazy("Các bản đánh giá trong phạm vi của bạn"),
@@ -582,7 +593,7 @@ class AssessmentViewSet(ApiErrorsMixin, viewsets.GenericViewSet):  # type: ignor
         saved, problems = services.assessment_save_self(
             by=_actor(request), scope=scope, assessment=assessment, data=data, expected_version=version
         )
-        return Response({"assessment": _detail(saved), "problems": problems})
+        return Response({"assessment": _saved_detail(saved), "problems": problems})
 
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:

@@ -9,10 +9,13 @@ the unit's result at once.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from django.utils.formats import date_format
@@ -21,7 +24,8 @@ from django.utils.translation import gettext as _
 from antq.core.facts import RecordFact
 from antq.criteria.engine import Library, evaluate_document
 from antq.criteria.engine.errors import FactsError
-from antq.criteria.engine.schema import CriteriaSet, ScoreSheet, TT124Framework
+from antq.criteria.engine.schema import CriteriaSet, Framework, ScoreSheet, TT124Framework
+from antq.criteria.models import FrameworkVersion, classification_fingerprint
 from antq.criteria.selectors import engine_framework
 from antq.cycles import derived
 from antq.cycles.choices import RegistrationStatus
@@ -43,15 +47,130 @@ GENERAL_EDUCATION = {
 Prefill = RecordFact
 
 
+# Parsed versions by (pk, content hash, thresholds confirmed), kept for the life of the process.
+# A version's content never changes under the same hash (and a cycle's versions are frozen), and
+# the engine's objects are frozen dataclasses, so re-reading and re-parsing the same JSON on every
+# page and every save was pure cost. Only whether a confirmation exists can change: it is read on
+# every call (one small query with the version ids) and is part of the key.
+_PARSED: dict[tuple[int, str, bool], Framework] = {}
+# Per (pk, content hash): the classification fingerprint a confirmation must name, or "" when none
+# is needed (no classification, or one the file marks verified), with the flag such a version has.
+_CONFIRMATION: dict[tuple[int, str], tuple[str, bool]] = {}
+_LIBRARIES: dict[tuple[tuple[int, str, bool], ...], Library] = {}
+_CACHE_LIMIT = 512  # far above the versions in use (national ones and the provinces' variants)
+
+
+def _remember(store: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(store) >= _CACHE_LIMIT:
+        store.clear()  # a bound for a process that lives through many threshold edits
+    store[key] = value
+
+
+def _parse(pk: int) -> tuple[Framework, bool]:
+    """Read and parse one version with `engine_framework` (and its own confirmation check); the
+    flag is whether the engine object was built with confirmed thresholds."""
+    version = FrameworkVersion.objects.get(pk=pk)
+    framework = engine_framework(version)
+    classification = getattr(framework, "classification", None)
+    flag = bool(classification is not None and classification.verified)
+    content = version.content
+    section = content.get("classification") if isinstance(content, dict) else None
+    if isinstance(section, dict) and section.get("verified") is not True:
+        _remember(_CONFIRMATION, (pk, version.content_hash), (classification_fingerprint(content), False))
+    else:
+        _remember(_CONFIRMATION, (pk, version.content_hash), ("", flag))
+    _remember(_PARSED, (pk, version.content_hash, flag), framework)
+    return framework, flag
+
+
+def _cycle_library(cycle: Cycle) -> Library:
+    """The library of the cycle's versions: one query (ids, hashes and the fingerprints of their
+    threshold confirmations, never the documents), then the parsed versions from memory."""
+    rows = FrameworkVersion.objects.filter(cycles=cycle).values_list(
+        "pk", "content_hash", "threshold_confirmations__classification_hash"
+    )
+    versions: dict[tuple[int, str], set[str]] = {}  # in the versions' own order, as `frameworks.all()`
+    for pk, content_hash, confirmed in rows:
+        versions.setdefault((pk, content_hash), set())
+        if confirmed:
+            versions[(pk, content_hash)].add(confirmed)
+    keys: list[tuple[int, str, bool]] = []
+    frameworks: list[Framework] = []
+    for (pk, content_hash), confirmations in versions.items():
+        framework: Framework | None = None
+        known = _CONFIRMATION.get((pk, content_hash))
+        if known is not None:
+            # `criteria.selectors.thresholds_verified`: the file's own flag, or a confirmation of
+            # the classification as it is now.
+            fingerprint, flag = known
+            if fingerprint:
+                flag = fingerprint in confirmations
+            framework = _PARSED.get((pk, content_hash, flag))
+        if framework is None:
+            framework, flag = _parse(pk)
+        keys.append((pk, content_hash, flag))
+        frameworks.append(framework)
+    key = tuple(keys)
+    found = _LIBRARIES.get(key)
+    if found is None:
+        found = Library.of(frameworks)
+        _remember(_LIBRARIES, key, found)
+    return found
+
+
 def library(cycle: Cycle) -> Library:
     """The engine library of the versions frozen for this cycle, built once per cycle instance
     (a page reads it several times; the versions are frozen, only a threshold confirmation can
     change what it says, and that is picked up by the next request's fresh instance)."""
     cached: Library | None = getattr(cycle, "_engine_library", None)
     if cached is None:
-        cached = Library.of([engine_framework(v) for v in cycle.frameworks.all()])
+        cached = _cycle_library(cycle)
         cycle._engine_library = cached  # type: ignore[attr-defined]
     return cached
+
+
+# The records behind an evaluation, read once per block of `reuse()` (None outside any block).
+_READ_ONCE: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("antq_facts_read_once", default=None)
+T = TypeVar("T")
+
+
+@contextmanager
+def reuse() -> Iterator[None]:
+    """Inside this block the records behind an evaluation (the movement's record facts and the
+    incident register) are read once per unit, registration and window, however often the block
+    evaluates: a page shows the stored result, the form and a preview, a submission checks and then
+    stores. Only for blocks that write none of those records; outside one, every evaluation reads
+    the records as they are now."""
+    if _READ_ONCE.get() is not None:
+        yield
+        return
+    token = _READ_ONCE.set({})
+    try:
+        yield
+    finally:
+        _READ_ONCE.reset(token)
+
+
+def _read_once(key: tuple[Any, ...], read: Callable[[], T]) -> T:
+    found = _READ_ONCE.get()
+    if found is None:
+        return read()
+    if key not in found:
+        found[key] = read()
+    return found[key]  # type: ignore[no-any-return]
+
+
+def _record_facts(
+    node: OrgNode, registration: Registration | None, start: dt.date, end: dt.date, year: int
+) -> dict[str, Prefill]:
+    registration_key = None if registration is None else (registration.pk, registration.version)
+    key = ("records", node.pk, registration_key, start, end, year)
+    return dict(_read_once(key, lambda: derived.record_facts(node, registration, start, end, year)))
+
+
+def _incidents(node: OrgNode, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    key = ("incidents", node.pk, start, end)
+    return [dict(i) for i in _read_once(key, lambda: incidents_for_facts(node=node, start=start, end=end))]
 
 
 def tt124_for(cycle: Cycle) -> TT124Framework | None:
@@ -139,7 +258,7 @@ def known_facts(cycle: Cycle, node: OrgNode, registration: Registration | None) 
             source = _("Bản đăng ký: %(met)s/%(total)s cam kết") % {"met": met, "total": total}
             known["household_commitments"] = Prefill({"met": met, "total": total}, source)
     if node.kind == NodeKind.COMMUNE:
-        known.update(_commune_ratios(cycle, node))
+        known.update(_read_once(("commune", cycle.pk, node.pk), lambda: _commune_ratios(cycle, node)))
     return known
 
 
@@ -211,8 +330,11 @@ def suggested_scores(assessment: Assessment, registration: Registration | None) 
     if not assessment.self_editable:
         # Frozen at submission (empty for assessments sent before suggestions existed).
         return derived.frozen(assessment)
+    leaves = sheet.leaf_ids()
+    if not any(leaf in leaves for leaf in derived.rules()):
+        return {}  # a sheet without the items the records feed (a province's own): nothing to read
     start, end = window(cycle, node)
-    return derived.suggest(sheet, derived.record_facts(node, registration, start, end, cycle.year))
+    return derived.suggest(sheet, _record_facts(node, registration, start, end, cycle.year))
 
 
 def unit_facts(node: OrgNode, assessment: Assessment, registration: Registration | None) -> dict[str, Any]:
@@ -282,7 +404,7 @@ def fact_sheet(assessment: Assessment, registration: Registration | None = None)
         "unit": unit_facts(node, assessment, registration),
         "year": cycle.year,
         "answers": merged_answers(assessment, prefills(cycle, node, registration)),
-        "incidents": incidents_for_facts(node=node, start=start, end=end),
+        "incidents": _incidents(node, start, end),
         "scores": scores,
     }
 

@@ -395,8 +395,9 @@ def registration_return(
 
 
 def registration_of(assessment: Assessment) -> Registration | None:
+    # By the ids: a freshly locked row has not loaded its cycle and node (a query each).
     return (
-        Registration.objects.filter(cycle=assessment.cycle, node=assessment.node)
+        Registration.objects.filter(cycle_id=assessment.cycle_id, node_id=assessment.node_id)
         .select_related("resolution", "plan", "form_document")
         .first()
     )
@@ -428,15 +429,29 @@ def _result_fields(result: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
-def _refresh_result(assessment: Assessment) -> list[dict[str, str]]:
-    """Re-run the engine and store its result on the row (not saved here)."""
-    evaluation = facts.evaluate(assessment, registration_of(assessment))
+def _refresh_result(assessment: Assessment, registration: Registration | None = None) -> list[dict[str, str]]:
+    """Re-run the engine and store its result on the row (not saved here); `registration` is the
+    unit's registration when the caller has just read it."""
+    if registration is None:
+        registration = registration_of(assessment)
+    evaluation = facts.evaluate(assessment, registration)
     for field, value in _result_fields(evaluation.result).items():
         setattr(assessment, field, value)
     return evaluation.problems
 
 
 SELF_FIELDS = ("unit_facts", "answers", "self_scores", "self_reasons", "notes", "evidence")
+
+
+def _locked_assessment(assessment: Assessment, expected_version: int) -> Assessment:
+    """The row locked at the version the user saw, with the unit and cycle already read with
+    `assessment` (a lock changes neither; reading them again cost two queries per save)."""
+    locked: Assessment = _locked(assessment, expected_version)
+    if locked.node_id == assessment.node_id and Assessment.node.is_cached(assessment):  # type: ignore[attr-defined]
+        locked.node = assessment.node
+    if locked.cycle_id == assessment.cycle_id and Assessment.cycle.is_cached(assessment):  # type: ignore[attr-defined]
+        locked.cycle = assessment.cycle
+    return locked
 
 
 def assessment_save_self(
@@ -446,8 +461,8 @@ def assessment_save_self(
     problems with the input, if any (the draft is saved anyway so nothing typed is lost)."""
     _require(scope, Action.SELF_ASSESS, assessment.node)
     _require_open(assessment.cycle)
-    with transaction.atomic():
-        locked: Assessment = _locked(assessment, expected_version)
+    with transaction.atomic(), facts.reuse():
+        locked = _locked_assessment(assessment, expected_version)
         if not locked.self_editable:
             raise DomainError(_("Bản tự đánh giá đã gửi không sửa được; cần cấp trên trả lại để bổ sung."))
         _check_evidence(locked, data.get("evidence", {}))
@@ -455,8 +470,10 @@ def assessment_save_self(
         for field in SELF_FIELDS:
             if field in data:
                 setattr(locked, field, data[field])
-        locked.self_reasons = _override_reasons(locked)
-        problems = _refresh_result(locked)
+        # Read once for the reasons and the result (the records are the same within this save).
+        registration = registration_of(locked)
+        locked.self_reasons = _override_reasons(locked, registration)
+        problems = _refresh_result(locked, registration)
         locked.version += 1
         locked.save()
         record(
@@ -485,18 +502,20 @@ def _check_evidence(assessment: Assessment, evidence: dict[str, list[int]]) -> N
 def assessment_submit(*, by: User, scope: Scope, assessment: Assessment, expected_version: int) -> Assessment:
     """Send the self-assessment up; it is locked until the superior returns it."""
     _require_open(assessment.cycle)
-    problems = facts.evaluate(assessment, registration_of(assessment)).problems
-    if problems:
-        raise DomainError(
-            _("Chưa gửi được, phiếu còn %(n)s lỗi: %(items)s")
-            % {"n": len(problems), "items": "; ".join(p["message"] for p in problems[:5])}
-        )
-    registration = registration_of(assessment)
-    suggested = facts.suggested_scores(assessment, registration)
-    _check_overrides(assessment, suggested)
-    # The stored result is the one of the points frozen now (a record may have changed since the
-    # last save), so totals and the frozen suggestions never disagree.
-    evaluation = facts.evaluate(assessment, registration)
+    # The records are read once for the check, the suggestions frozen now and the stored result:
+    # the result is the one of the points frozen now (a record may have changed since the last
+    # save), so totals and the frozen suggestions never disagree.
+    with facts.reuse():
+        registration = registration_of(assessment)
+        evaluation = facts.evaluate(assessment, registration)
+        problems = evaluation.problems
+        if problems:
+            raise DomainError(
+                _("Chưa gửi được, phiếu còn %(n)s lỗi: %(items)s")
+                % {"n": len(problems), "items": "; ".join(p["message"] for p in problems[:5])}
+            )
+        suggested = facts.suggested_scores(assessment, registration)
+        _check_overrides(assessment, suggested)
     now = timezone.now()
     with transaction.atomic():
         updated = apply_transition(
@@ -537,13 +556,13 @@ def _differs(points: Any, fact: Any) -> bool:
     return Decimal(str(points)) != Decimal(str(fact.value))
 
 
-def _override_reasons(assessment: Assessment) -> dict[str, str]:
+def _override_reasons(assessment: Assessment, registration: Registration | None) -> dict[str, str]:
     """The unit's reasons, kept only for items it actually set apart from the suggestion (a reason
     on an unchanged item would tell the superior of an override that is not there)."""
     reasons = {str(k): str(v).strip() for k, v in (assessment.self_reasons or {}).items() if str(v).strip()}
     if not reasons:
         return {}
-    suggested = facts.suggested_scores(assessment, registration_of(assessment))
+    suggested = facts.suggested_scores(assessment, registration)
     return {
         leaf: reason
         for leaf, reason in reasons.items()
@@ -580,7 +599,7 @@ def assessment_review_save(
     reasons = {str(k): str(v).strip() for k, v in reasons.items() if v and str(v).strip()}
     superior_scores = {str(k): _points(k, v) for k, v in superior_scores.items() if v not in (None, "")}
     with transaction.atomic():
-        locked: Assessment = _locked(assessment, expected_version)
+        locked = _locked_assessment(assessment, expected_version)
         if not locked.review_editable:
             raise DomainError(_("Chỉ chấm được bản tự đánh giá đang chờ cấp trên chấm."))
         _check_deductions(_self_column(locked), superior_scores, reasons)
@@ -689,7 +708,8 @@ def assessment_approve(
     save counts), and its result is what the approval stores."""
     _require_open(assessment.cycle)
     _check_deductions(_self_column(assessment), assessment.superior_scores, assessment.superior_reasons)
-    evaluation = facts.evaluate(assessment, registration_of(assessment))
+    registration = registration_of(assessment)
+    evaluation = facts.evaluate(assessment, registration)
     if evaluation.problems or evaluation.result is None:
         raise DomainError(_("Phiếu còn lỗi, chưa duyệt được."))
     sheet = facts.sheet_for(assessment.cycle, assessment.node)
@@ -697,7 +717,7 @@ def assessment_approve(
         derived = {item.id for item in sheet.items if item.derived_from} | {
             item.sub_item_id(sub) for item in sheet.items for sub in item.sub_items if sub.derived_from
         }
-        derived |= set(facts.score_prefills(assessment.cycle, assessment.node, registration_of(assessment)))
+        derived |= set(facts.score_prefills(assessment.cycle, assessment.node, registration))
         missing = [
             leaf
             for leaf in sheet.leaf_ids()

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, prefetch_related_objects
+from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -546,10 +546,9 @@ def _mode(scope: Scope, assessment: Assessment) -> str:
 
 
 def _load(scope: Scope, pk: int, action: str = Action.VIEW) -> Assessment:
-    assessment = access.assessment_for(scope, pk, action)
-    # The engine reads the cycle's frozen versions several times per page: fetch them once.
-    prefetch_related_objects([assessment.cycle], "frameworks")
-    return assessment
+    # The engine's library of the cycle's frozen versions is built once per cycle instance from
+    # parsed versions kept in memory (`facts.library`): the documents themselves are not read here.
+    return access.assessment_for(scope, pk, action)
 
 
 def _documents(scope: Scope, assessment: Assessment) -> list[Any]:
@@ -575,12 +574,17 @@ def _hypothetical(assessment: Assessment, registration: Registration | None, **f
 
 
 def _preview(
-    assessment: Assessment, registration: Registration | None, mode: str, sheet: AssessmentSheet | None = None
+    assessment: Assessment,
+    registration: Registration | None,
+    mode: str,
+    sheet: AssessmentSheet | None = None,
+    stored: facts.Evaluation | None = None,
 ) -> dict[str, Any]:
     """The engine's verdict on the values in the form (or the stored ones), without saving.
 
     In the self mode there is no superior column yet: the classification shown is the one the
-    unit's own points would give (labelled as such), so the officer sees where the year stands."""
+    unit's own points would give (labelled as such), so the officer sees where the year stands.
+    `stored` is the engine's verdict on the stored values when the caller has it already."""
     fields: dict[str, Any] = {}
     if sheet is not None and sheet.bound:
         if not sheet.is_valid():
@@ -599,7 +603,10 @@ def _preview(
         column.update({leaf: p.value for leaf, p in derived.items()})
         column.update(self_scores)
         fields["superior_scores"] = column
-    evaluation = facts.evaluate(_hypothetical(assessment, registration, **fields), registration)
+    if fields or stored is None:
+        evaluation = facts.evaluate(_hypothetical(assessment, registration, **fields), registration)
+    else:
+        evaluation = stored  # nothing replaced: the verdict on the stored values
     return {
         "result": evaluation.result,
         "problems": evaluation.problems,
@@ -618,6 +625,30 @@ def _assessment_page(
     conflict: str = "",
     version: int | None = None,
     status: int = 200,
+) -> HttpResponse:
+    # The page evaluates up to three times (stored result, form, preview) and renders: the unit's
+    # records are read once for all of it (nothing here writes them).
+    with facts.reuse():
+        return _render_assessment_page(
+            request,
+            assessment,
+            sheet=sheet,
+            return_form=return_form,
+            conflict=conflict,
+            version=version,
+            status=status,
+        )
+
+
+def _render_assessment_page(
+    request: AuthedHttpRequest,
+    assessment: Assessment,
+    *,
+    sheet: AssessmentSheet | None,
+    return_form: VersionedReasonForm | None,
+    conflict: str,
+    version: int | None,
+    status: int,
 ) -> HttpResponse:
     scope = scope_of(request)
     mode = _mode(scope, assessment)
@@ -648,7 +679,7 @@ def _assessment_page(
             "mode": mode,
             "sheet": sheet,
             "version": version if version is not None else assessment.version,
-            "preview": _preview(assessment, registration, mode, sheet if sheet.bound else None),
+            "preview": _preview(assessment, registration, mode, sheet if sheet.bound else None, evaluation),
             "engine_problems": evaluation.problems,
             "return_form": return_form if mode == REVIEW else None,
             "rounds": list(rounds),

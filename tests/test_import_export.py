@@ -13,16 +13,20 @@ import pytest
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from antq.audit.models import AuditAction, AuditEvent
+from antq.core.errors import DomainError
+from antq.core.pagination import Total
 from antq.core.templatetags.antq import number
 from antq.org import services
 from antq.org.choices import EducationLevel, EnterpriseSize, NodeKind
-from antq.org.models import OrgNode
+from antq.org.models import MAX_CHILDREN, OrgNode
 from antq.units import importing
 from antq.units.exporting import EXPORT_HEADERS, HEADERS
 from antq.units.models import ImportJob
@@ -696,6 +700,101 @@ def test_validation_queries_are_bounded(commune_police, tree, django_assert_max_
     assert job.total_rows == 500 and job.error_count == 250  # the sibling commune is out of scope
 
 
+def ready_job(by: Any, node: OrgNode, rows: Sequence[Sequence[Any]]) -> ImportJob:
+    """Check a file through the task bodies (no web request) and confirm it."""
+    job = importing.start_import(by=by, node=node, upload=xlsx(rows))
+    importing.run_validation(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == Status.READY, job.errors
+    assert importing.confirm_import(job=job)
+    return job
+
+
+def queries_to_apply(by: Any, tree: Any, prefix: str, n: int) -> int:
+    """Queries of writing a file that creates 2n units, updates 2n and moves one of them."""
+    communes = ("X21583", "X21600")
+    existing = [
+        [f"{c}-{prefix}{i:03d}", f"Tổ {prefix}{i}", "Khu dân cư", c] for c in communes for i in range(n)
+    ]
+    importing.run_apply(job_id=ready_job(by, tree.province, existing).pk)
+    changed = [[code, f"{name} (mới)", kind, parent] for code, name, kind, parent in existing]
+    changed[0][3] = communes[1]  # moved to the other commune
+    new = [
+        [f"{c}-{prefix}N{i:03d}", f"Tổ mới {prefix}{i}", "Khu dân cư", c] for c in communes for i in range(n)
+    ]
+    job = ready_job(by, tree.province, changed + new)
+    with CaptureQueriesContext(connection) as queries:
+        importing.run_apply(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == Status.DONE, job.failure
+    assert (job.to_create, job.to_update) == (2 * n, 2 * n)
+    return len(queries.captured_queries)
+
+
+def test_writing_is_set_based_the_query_count_does_not_grow_with_the_rows(province_officer, tree):
+    # Small enough for one batch even on SQLite (999 parameters per statement); on PostgreSQL the
+    # rows go by COPY, whatever their number.
+    assert queries_to_apply(province_officer, tree, "A", 2) == queries_to_apply(
+        province_officer, tree, "B", 8
+    )
+
+    moved = OrgNode.objects.get(code="X21583-B000")
+    assert moved.parent_id == tree.sibling_commune.pk and moved.path.startswith(tree.sibling_commune.path)
+    assert moved.name == "Tổ B0 (mới)" and moved.version == 2 and "to b0 (moi)" in moved.search_text
+    paths = list(OrgNode.objects.filter(parent__in=[tree.commune, tree.sibling_commune]).values_list("path"))
+    assert len(paths) == len(set(paths)) == 3 + 2 * (4 + 16)  # the tree's units, then A and B
+    tree.commune.refresh_from_db()
+    tree.sibling_commune.refresh_from_db()
+    # Each counter moved by what its commune received: n + n new units, one mover for the sibling.
+    assert tree.commune.child_counter == 2 + 2 + 2 + 8 + 8
+    assert tree.sibling_commune.child_counter == 1 + 2 + 2 + 1 + 8 + 8 + 1
+
+    # One audit row per written unit, with what `audit.services.record` writes.
+    created = OrgNode.objects.get(code="X21600-BN007")
+    event = AuditEvent.objects.get(action=AuditAction.IMPORT, object_id=str(created.pk))
+    assert (event.actor, event.object_type, event.object_repr) == (
+        province_officer,
+        "org.orgnode",
+        "Tổ mới B7",
+    )
+    assert event.node_path == created.path and event.reason == "Nhập từ tệp don vi.xlsx"
+    assert event.changes == {
+        "kind": [None, NodeKind.RESIDENTIAL_AREA],
+        "name": [None, "Tổ mới B7"],
+        "code": [None, "X21600-BN007"],
+        "parent": [None, tree.sibling_commune.pk],
+        "is_active": [None, True],
+        "is_armed_forces": [None, False],
+    }
+    update = AuditEvent.objects.filter(action=AuditAction.IMPORT, object_id=str(moved.pk)).latest("pk")
+    assert update.changes == {
+        "name": ["Tổ B0", "Tổ B0 (mới)"],
+        "parent": [tree.commune.pk, tree.sibling_commune.pk],
+    }
+    # Per import: 2n created in the first file, then 2n updated and 2n created (n = 2, then 8).
+    assert AuditEvent.objects.filter(action=AuditAction.IMPORT).count() == (4 + 4 + 4) + (16 + 16 + 16)
+
+
+def test_paths_for_many_parents_are_reserved_in_two_queries(tree, django_assert_num_queries):
+    commune, sibling = tree.commune, tree.sibling_commune  # 2 and 1 children so far
+    with transaction.atomic(), django_assert_num_queries(2):
+        paths = services.allocate_child_paths_many({commune.pk: 3, sibling.pk: 1, tree.province.pk: 0})
+    assert paths == {
+        commune.pk: [f"{commune.path}{n:06d}" for n in (3, 4, 5)],
+        sibling.pk: [f"{sibling.path}000002"],
+    }
+    commune.refresh_from_db()
+    sibling.refresh_from_db()
+    assert (commune.child_counter, sibling.child_counter) == (5, 2)
+    assert services.allocate_child_paths_many({}) == {}
+
+    with pytest.raises(DomainError, match="tối đa"), transaction.atomic():
+        services.allocate_child_paths_many({sibling.pk: 1, commune.pk: MAX_CHILDREN})
+    commune.refresh_from_db()
+    sibling.refresh_from_db()
+    assert (commune.child_counter, sibling.child_counter) == (5, 2)  # nothing reserved
+
+
 # --- Export ----------------------------------------------------------------------------------
 
 
@@ -935,8 +1034,12 @@ def test_a_job_being_written_says_so_in_its_status_block(client, commune_police,
 def test_counts_are_grouped_alike_everywhere(client, commune_police, tree):
     with translation.override("vi"):
         assert (number(20011), number(1_000_000), number(7), number(None)) == ("20.011", "1.000.000", "7", "")
-        results = render_to_string("units/_results.html", {"total": 20011, "page": {"items": []}})
+        results = render_to_string(
+            "units/_results.html", {"total": Total(20011, False), "page": {"items": []}}
+        )
         assert "20.011 đơn vị" in results
+        capped = render_to_string("units/_results.html", {"total": Total(10000, True), "page": {"items": []}})
+        assert "Hơn 10.000 đơn vị" in capped
     with translation.override("en"):
         assert number(20011) == "20,011"
 

@@ -16,15 +16,22 @@ class Measure:
     runs: int
 
 
-def measure(fn: Callable[[], Any], *, repeat: int, warmup: int = 1) -> Measure:
-    """Time `fn` `repeat` times (after `warmup` untimed runs that fill caches and connections)."""
+def measure(
+    fn: Callable[[], Any], *, repeat: int, warmup: int = 1, teardown: Callable[[], Any] | None = None
+) -> Measure:
+    """Time `fn` `repeat` times (after `warmup` untimed runs that fill caches and connections);
+    `teardown`, untimed, after each run (removing what the operation wrote, say)."""
     for _ in range(warmup):
         fn()
+        if teardown is not None:
+            teardown()
     samples = []
     for _ in range(repeat):
         started = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - started) * 1000)
+        if teardown is not None:
+            teardown()
     samples.sort()
     p95 = samples[min(len(samples) - 1, max(0, round(0.95 * len(samples)) - 1))]
     return Measure(median_ms=statistics.median(samples), p95_ms=p95, runs=len(samples))

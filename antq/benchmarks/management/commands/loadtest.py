@@ -96,7 +96,8 @@ class Command(BaseCommand):
                 "--log-level",
                 "warning",
             ],
-            env=os.environ.copy(),
+            # Persistent database connections, as a production server keeps them (DB_CONN_MAX_AGE).
+            env={"DB_CONN_MAX_AGE": "60", **os.environ},
         )
         memory: list[float] = []
         try:

@@ -327,4 +327,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates every page it lays out at INFO: a 20-page annex is 30 lines of noise.
+    "loggers": {"weasyprint": {"level": "WARNING"}},
 }

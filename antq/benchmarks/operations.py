@@ -329,6 +329,7 @@ def unit_import(bench: Bench) -> list[Row]:
         repeat = max(1, bench.repeat // 10)
         ours = measure(run, repeat=repeat, warmup=0, teardown=clean)
         baseline = measure(read, repeat=repeat, warmup=0)
+    _vacuum("org_orgnode", "audit_auditevent")
     rate = bench.import_rows / (ours.median_ms / 1000)
     return [
         Row(
@@ -340,6 +341,14 @@ def unit_import(bench: Bench) -> list[Row]:
             note=f"{rate:,.0f} rows/s",
         )
     ]
+
+
+def _vacuum(*tables: str) -> None:
+    """Clear the dead rows the import's clean-up left (on PostgreSQL): the operations timed after it
+    would otherwise read through 100,000 deleted units in every index."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:  # VACUUM refuses a transaction
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
 
 
 def unit_export(bench: Bench) -> list[Row]:

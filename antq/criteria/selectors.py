@@ -99,15 +99,30 @@ def engine_framework(version: FrameworkVersion) -> EngineFramework:
     longer illustrative either: the engine refuses one marked both."""
     content = version.content
     classification = content.get("classification") if isinstance(content, dict) else None
-    if (
+    confirmed = (
         isinstance(classification, dict)
         and classification.get("verified") is not True
         and thresholds_verified(version)
-    ):
-        content = copy.deepcopy(content)
-        content["classification"]["verified"] = True
-        content["classification"].pop("illustrative", None)
-    return load_framework(content)
+    )
+    # Parsing a version is most of an evaluation's cost. A frozen version (one a cycle uses) never
+    # changes, so its parsed form is kept; one still open to edits is parsed afresh each time. The
+    # engine's objects are not modified after loading.
+    key = (version.pk, version.content_hash, confirmed)
+    found = _ENGINE_FRAMEWORKS.get(key) if version.frozen else None
+    if found is None:
+        if confirmed:
+            content = copy.deepcopy(content)
+            content["classification"]["verified"] = True
+            content["classification"].pop("illustrative", None)
+        found = load_framework(content)
+        if version.frozen:
+            if len(_ENGINE_FRAMEWORKS) >= 512:
+                _ENGINE_FRAMEWORKS.clear()  # a bound for a process living through many edits
+            _ENGINE_FRAMEWORKS[key] = found
+    return found
+
+
+_ENGINE_FRAMEWORKS: dict[tuple[int | None, str, bool], EngineFramework] = {}
 
 
 # --- Screens: the list, a readable outline of a document, and the diff of two documents ---------

@@ -20,6 +20,7 @@ from antq.criteria import loader
 from antq.criteria.engine import FactsError
 from antq.criteria.evaluation import FrameworksNotLoaded, evaluate_stored
 from antq.criteria.models import FrameworkVersion, ThresholdConfirmation
+from antq.criteria.selectors import engine_framework
 from tests.conftest import Tree
 
 from .helpers import criterion, full_scores, passing_facts
@@ -87,6 +88,17 @@ def test_the_stored_content_is_what_is_applied_not_the_file(national: dict[str, 
     result = command()
     assert criterion(result, "TT124.CQDN.2")["text_vi"] == LOCAL_TEXT
     assert criterion(evaluate_stored(passing_facts("agency")), "TT124.CQDN.2")["text_vi"] == LOCAL_TEXT
+
+
+def test_a_frozen_version_is_parsed_once_an_open_one_every_time(
+    national: dict[str, FrameworkVersion],
+) -> None:
+    version = FrameworkVersion.objects.get(pk=national["tt124"].pk)
+    assert engine_framework(version) is not engine_framework(version)  # open to edits: parsed afresh
+    FrameworkVersion.objects.filter(pk=version.pk).update(frozen=True)
+    frozen = FrameworkVersion.objects.get(pk=version.pk)
+    first = engine_framework(frozen)
+    assert engine_framework(FrameworkVersion.objects.get(pk=version.pk)) is first
 
 
 def test_the_province_variant_applies_only_with_the_province(variant: FrameworkVersion, tree: Tree) -> None:

@@ -14,7 +14,7 @@ from antq.accounts.roles import Role
 from antq.accounts.scope import Scope
 from antq.cycles import services
 from antq.cycles.choices import AssessmentStatus, RegistrationStatus
-from antq.cycles.models import Assessment, Registration
+from antq.cycles.models import Assessment, AssessmentRound, Registration
 from antq.org.choices import NodeKind
 from antq.org.models import OrgNode
 
@@ -53,8 +53,10 @@ class Command(BaseCommand):
                 assessment = services.assessment_start(
                     by=admin, scope=Scope.for_user(admin), cycle=registration.cycle, node=registration.node
                 )
-            # A re-run starts from the same state: every account's sheet back to a draft.
-            Assessment.objects.filter(pk=assessment.pk).update(status=AssessmentStatus.DRAFT)
+            # A re-run starts from the same state: every account's sheet back to a draft never sent
+            # (a draft has no rounds; a round is written at each submission).
+            AssessmentRound.objects.filter(assessment=assessment).delete()
+            Assessment.objects.filter(pk=assessment.pk).update(status=AssessmentStatus.DRAFT, round=1)
             officers.append({"username": user.username, "assessment": assessment.pk, "leaf": LEAF})
         out = Path(options["out"])
         out.parent.mkdir(parents=True, exist_ok=True)

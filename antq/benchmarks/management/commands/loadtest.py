@@ -71,7 +71,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--users", type=int, default=100)
-        parser.add_argument("--spawn-rate", type=float, default=10)
+        parser.add_argument("--spawn-rate", type=float, default=2)
         parser.add_argument("--duration", default="3m")
         parser.add_argument("--ceiling-duration", default="30s")
         parser.add_argument("--workers", type=int, default=4)

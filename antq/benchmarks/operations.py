@@ -32,6 +32,7 @@ from antq.accounts.scope import Scope
 from antq.audit.models import AuditEvent
 from antq.benchmarks.timing import Measure, Row, measure
 from antq.core.pagination import _encode
+from antq.core.text import search_tokens
 from antq.criteria.engine.document import evaluate_document
 from antq.cycles import services as cycle_services
 from antq.cycles.choices import AssessmentStatus, RegistrationStatus
@@ -164,6 +165,25 @@ def unit_list(bench: Bench) -> list[Row]:
             "bare SQL of the page",
         )
     ]
+    # One unit looked up by its full name: the case the trigram index is for (a scan otherwise).
+    enterprises = OrgNode.objects.filter(kind=NodeKind.ENTERPRISE).order_by("pk")
+    named = enterprises.values_list("name", flat=True).first()
+    if named:
+        tokens = search_tokens(named)
+        likes = " AND ".join(["search_text LIKE %s"] * len(tokens))
+        named_sql = (
+            f"SELECT id, code, name, kind, parent_id, search_text FROM org_orgnode "  # noqa: S608
+            f"WHERE kind IN ({marks}) AND {likes} ORDER BY search_text, id LIMIT 51"
+        )
+        rows.append(
+            Row(
+                "unit list, national, search one name",
+                f"{bench.units:,} units",
+                measure(_get(bench.admin, f"/units/?{urlencode({'q': named})}"), repeat=bench.repeat),
+                measure(_sql(named_sql, [*kinds, *(f"%{t}%" for t in tokens)]), repeat=bench.repeat),
+                "bare SQL of the page",
+            )
+        )
     row = (
         OrgNode.objects.filter(kind__in=UNIT_KINDS)
         .order_by("search_text", "id")

@@ -1118,3 +1118,23 @@ def test_a_100000_row_xlsx_runs_through_the_background_job(
     assert OrgNode.objects.filter(parent=tree.commune).count() == rows_count + 2
     assert AuditEvent.objects.filter(action=AuditAction.IMPORT).count() == rows_count
     assert importing.job_progress(job)["percent"] == 100
+
+
+def test_the_row_estimate_reads_the_declared_dimension_only(tmp_path):
+    """The progress bar's estimate comes from the sheet's <dimension>; a file that declares none
+    (openpyxl's write-only mode) gets no estimate instead of a second full read of the sheet."""
+    declared = Workbook()
+    for n in range(30):
+        declared.active.append([f"X{n}", "Thôn"])
+    undeclared = Workbook(write_only=True)
+    sheet = undeclared.create_sheet()
+    for n in range(30):
+        sheet.append([f"X{n}", "Thôn"])
+    found = {}
+    for name, book in (("declared", declared), ("undeclared", undeclared)):
+        path = tmp_path / f"{name}.xlsx"
+        book.save(path)
+        opened = load_workbook(path, read_only=True)
+        found[name] = importing._declared_rows(opened.worksheets[0])
+        opened.close()
+    assert found == {"declared": 30, "undeclared": None}

@@ -356,13 +356,34 @@ def _xlsx_rows(fh: Any) -> Iterator[tuple[int | None, Iterator[Sequence[Any]]]]:
         if not workbook.worksheets:
             raise ImportFileError(_("Tệp Excel không có trang tính nào."))
         sheet = workbook.worksheets[0]
-        estimate = sheet.max_row
+        estimate = _declared_rows(sheet)
         # The declared dimension may be wrong (some tools write "A1"); reading without it never
         # drops rows. Rows then come ragged, and missing rows come as ().
         sheet.reset_dimensions()
         yield estimate, sheet.iter_rows(values_only=True)
     finally:
         workbook.close()
+
+
+def _declared_rows(sheet: Any) -> int | None:
+    """The last row the sheet declares (its <dimension>, before the data), for the progress bar;
+    None when it declares none. openpyxl's `max_row` parses the whole sheet to find out when the
+    declaration is missing (files written by openpyxl's write-only mode, some generators): a
+    second full read of a 100,000-row file."""
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.xml.functions import iterparse  # defusedxml's when installed, as openpyxl reads
+
+    try:
+        with sheet.parent._archive.open(sheet._worksheet_path) as source:
+            for _event, element in iterparse(source, events=("start",)):
+                tag = element.tag.rsplit("}", 1)[-1]
+                if tag == "dimension":
+                    return range_boundaries(element.get("ref", ""))[3]
+                if tag == "sheetData":
+                    return None
+    except (AttributeError, KeyError, ValueError, TypeError):
+        return None  # an unusual file: no estimate, the bar creeps instead
+    return None
 
 
 def _csv_rows(fh: Any) -> Iterator[tuple[int | None, Iterator[Sequence[Any]]]]:

@@ -27,6 +27,8 @@ def test_officer_searches_without_accents_opens_and_edits_a_unit(
 ):
     log_in(page, live_server.url, "xa.congan")
     page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Danh bạ đơn vị").click()
+    # htmx binds the search box once the page has loaded; typing before that sends nothing.
+    page.wait_for_load_state()
 
     page.get_by_role("searchbox").fill("to dan pho")
     results = page.locator("#results")

@@ -125,6 +125,12 @@ def engine_framework(version: FrameworkVersion) -> EngineFramework:
 _ENGINE_FRAMEWORKS: dict[tuple[int | None, str, bool], EngineFramework] = {}
 
 
+def parsed_framework(pk: int, content_hash: str, confirmed: bool) -> EngineFramework | None:
+    """The frozen version already parsed by `engine_framework` in this process, if any (a caller
+    that knows the key need not read the document at all)."""
+    return _ENGINE_FRAMEWORKS.get((pk, content_hash, confirmed))
+
+
 # --- Screens: the list, a readable outline of a document, and the diff of two documents ---------
 
 

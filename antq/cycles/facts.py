@@ -26,7 +26,7 @@ from antq.criteria.engine import Library, evaluate_document
 from antq.criteria.engine.errors import FactsError
 from antq.criteria.engine.schema import CriteriaSet, Framework, ScoreSheet, TT124Framework
 from antq.criteria.models import FrameworkVersion, classification_fingerprint
-from antq.criteria.selectors import engine_framework
+from antq.criteria.selectors import engine_framework, parsed_framework
 from antq.cycles import derived
 from antq.cycles.choices import RegistrationStatus
 from antq.cycles.models import Assessment, Cycle, Registration
@@ -47,12 +47,10 @@ GENERAL_EDUCATION = {
 Prefill = RecordFact
 
 
-# Parsed versions by (pk, content hash, thresholds confirmed), kept for the life of the process.
-# A version's content never changes under the same hash (and a cycle's versions are frozen), and
-# the engine's objects are frozen dataclasses, so re-reading and re-parsing the same JSON on every
-# page and every save was pure cost. Only whether a confirmation exists can change: it is read on
-# every call (one small query with the version ids) and is part of the key.
-_PARSED: dict[tuple[int, str, bool], Framework] = {}
+# Parsed versions are kept by `criteria.selectors.engine_framework` (a cycle's versions are frozen),
+# keyed by (pk, content hash, thresholds confirmed): re-reading and re-parsing the same JSON on
+# every page and every save was pure cost. Only whether a confirmation exists can change: it is read
+# on every call (one small query with the version ids) and is part of the key.
 # Per (pk, content hash): the classification fingerprint a confirmation must name, or "" when none
 # is needed (no classification, or one the file marks verified), with the flag such a version has.
 _CONFIRMATION: dict[tuple[int, str], tuple[str, bool]] = {}
@@ -79,7 +77,6 @@ def _parse(pk: int) -> tuple[Framework, bool]:
         _remember(_CONFIRMATION, (pk, version.content_hash), (classification_fingerprint(content), False))
     else:
         _remember(_CONFIRMATION, (pk, version.content_hash), ("", flag))
-    _remember(_PARSED, (pk, version.content_hash, flag), framework)
     return framework, flag
 
 
@@ -105,7 +102,7 @@ def _cycle_library(cycle: Cycle) -> Library:
             fingerprint, flag = known
             if fingerprint:
                 flag = fingerprint in confirmations
-            framework = _PARSED.get((pk, content_hash, flag))
+            framework = parsed_framework(pk, content_hash, flag)
         if framework is None:
             framework, flag = _parse(pk)
         keys.append((pk, content_hash, flag))

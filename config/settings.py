@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "antq.api",
     "antq.demo",
     "antq.benchmarks",
+    "antq.backup",
 ]
 
 MIDDLEWARE = [

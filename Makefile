@@ -2,17 +2,21 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install chromium lint typecheck check-migrations messages worker clean bench loadtest bench-data bench-growth
+.PHONY: run test install lock chromium lint typecheck check-migrations messages worker clean bench loadtest bench-data bench-growth
 
-$(STAMP): pyproject.toml
+# Every dependency at the version pinned in requirements.lock (regenerate with `make lock`), then
+# the project itself without resolving anything again.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/pip check
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -47,6 +51,12 @@ test: install chromium
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check antq config tests
+	$(BIN)/bandit -q -c pyproject.toml -r antq config
+
+# Pins every dependency (and the dev and bench extras) from pyproject.toml's ranges.
+lock: install
+	$(BIN)/pip-compile --quiet --extra dev --extra bench --strip-extras --no-emit-index-url \
+	  --no-emit-find-links -o requirements.lock pyproject.toml
 
 typecheck: install
 	$(BIN)/mypy antq config

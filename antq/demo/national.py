@@ -67,7 +67,7 @@ INCIDENT_TYPES = (
 MOVED_SHARE = 0.01
 INCIDENT_SHARE = 0.02
 INITIATIVE_SHARE = 0.3
-GENERATED_PASSWORD = "!"  # noqa: S105 - unusable: generated accounts exist for scope and load tests, not to log in
+GENERATED_PASSWORD = "!"  # noqa: S105 - unusable: generated accounts exist for scope and load tests, not to log in  # nosec B105
 
 
 @dataclass
@@ -308,7 +308,7 @@ def generate_national(
     """Fill the tree (all provinces, or the `provinces` codes) with `units` units and `years` cycles
     ending this year. Deterministic for `seed`; communes that already have units are left alone."""
     started = time.perf_counter()
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets  # nosec B311
     report = GenerationReport()
     load_current_admin_units()
     chosen = OrgNode.objects.filter(kind=NodeKind.PROVINCE, valid_to__isnull=True).order_by("path")

@@ -94,7 +94,7 @@ def load_province_year(
     `final`: a closed year (everything decided) rather than the year in progress (some waiting,
     some returned). Idempotent: a cycle that has such records already is left alone.
     """
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets  # nosec B311
     year = cycle.year
     loaded = Registration.objects.filter(cycle=cycle)
     if skip is not None:

@@ -18,7 +18,7 @@ from antq.cycles.models import Assessment, AssessmentRound, Registration
 from antq.org.choices import NodeKind
 from antq.org.models import OrgNode
 
-PASSWORD = "tai-thu-deadline-2026"  # noqa: S105 - load-test accounts on a benchmark database only
+PASSWORD = "tai-thu-deadline-2026"  # noqa: S105 - load-test accounts on a benchmark database only  # nosec B105
 LEAF = "QD510.CQ.5.a"
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-import subprocess
+import subprocess  # nosec B404 - runs gunicorn and locust with fixed arguments
 import sys
 import time
 import urllib.request
@@ -85,7 +85,7 @@ class Command(BaseCommand):
         call_command("load_users", count=options["users"], out=str(users_file), stdout=self.stdout)
         host = f"http://127.0.0.1:{options['port']}"
         bin_dir = Path(sys.executable).parent
-        server = subprocess.Popen(  # noqa: S603 - fixed arguments, loopback only
+        server = subprocess.Popen(  # noqa: S603 - fixed arguments, loopback only  # nosec B603
             [
                 str(bin_dir / "gunicorn"),
                 "config.wsgi",
@@ -123,7 +123,7 @@ class Command(BaseCommand):
                     str(prefix),
                     user_class,
                 ]
-                process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)  # noqa: S603
+                process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)  # noqa: S603  # nosec B603
                 while process.poll() is None:
                     memory.extend(_rss_mb(pid) for pid in _children(server.pid))
                     time.sleep(2)
@@ -160,7 +160,7 @@ class Command(BaseCommand):
     def _wait(self, url: str) -> None:
         for _ in range(60):
             try:
-                with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+                with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback  # nosec B310
                     if response.status == 200:
                         return
             except OSError:

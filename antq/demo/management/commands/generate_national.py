@@ -25,7 +25,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        actor, _created = User.objects.get_or_create(username="sinh.du.lieu", defaults={"password": "!"})  # noqa: S106
+        actor, _created = User.objects.get_or_create(username="sinh.du.lieu", defaults={"password": "!"})  # noqa: S106  # nosec B105
         report = generate_national(
             units=options["units"],
             years=options["years"],

@@ -83,7 +83,6 @@ BENCH_PROVINCE ?= T22
 BENCH_PROVINCE_UNITS ?= 3300
 BENCH_ARGS ?=
 bench-data: install
-	$(BIN)/pip install -q -e ".[bench]"
 	psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_roles where rolname='antq'" | grep -q 1 \
 	  || psql -h 127.0.0.1 -U postgres -qc "create role antq login createdb"
 	psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname='$(BENCH_DB)'" | grep -q 1 \

@@ -15,3 +15,6 @@ STORAGES = {  # noqa: F405
         "OPTIONS": {"location": VAR_DIR / "test-evidence"},  # noqa: F405
     },
 }
+# Thousands of tests sign in with force_login: two-factor enforcement is switched on only by the
+# tests that prove it (tests/test_accounts.py, tests/accounts/, with override_settings).
+ANTQ_2FA_REQUIRED = False

@@ -94,3 +94,17 @@ def commune_leader(tree: Tree) -> User:
 @pytest.fixture
 def unit_officer(tree: Tree) -> User:
     return f.user_with_role("donvi.canbo", Role.UNIT_OFFICER, tree.unit)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last. pytest groups tests by their session-scoped parameter (the browser name),
+    which can move them ahead of pytest-django's order; a live-server test flushes the database at
+    its end, and the rows that migrations seed (initiative types, report definitions) would then be
+    missing for every test after it on that worker."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+# The run's summary of counts (access matrix, API fuzzing, hostile inputs, kills): a hook of the
+# conftest, so that the xdist controller, which runs no test, prints it too.
+from tests.matrix import pytest_terminal_summary  # noqa: E402, F401

@@ -4,17 +4,25 @@ Each route declares the object it acts on and the action it needs. The expected 
 persona is computed from two hand-written tables below (what each persona sees, what it may do),
 independent of the application's own Scope code, and compared with the real response:
 outside scope → 404, in scope without the action → 403, anonymous → login redirect (UI) or 401
-(API). A route without an entry in ROUTES fails `test_every_route_has_an_expectation`.
+(API). A route without an entry in ROUTES fails `test_every_route_has_an_expectation`; an operation
+of the OpenAPI schema (path × method) without one fails `test_every_api_operation_has_an_expectation`.
+
+Each object is tried in every position relative to each persona (`POSITIONS`: its own node, a
+child, a sibling, its parent, another province); `test_every_persona_meets_every_position` keeps
+it so, and the counts are printed at the end of the run (`tests.matrix`'s terminal summary).
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
+from collections import Counter
+from functools import cache
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from rest_framework.authtoken.models import Token
 
 import tests
@@ -23,7 +31,9 @@ from antq.accounts.roles import Role
 from antq.criteria.models import FrameworkVersion
 from antq.units.models import ImportJob
 from tests import factories as f
-from tests.matrix import KIND_OF_TARGET, Route
+from tests.matrix import KIND_OF_TARGET, Route, error_has_message, url_name
+
+# The counts at the end of the run (a terminal-summary hook in tests/matrix.py).
 
 PERSONAS = [
     "admin",
@@ -39,22 +49,65 @@ TARGETS = [
     "province",
     "commune",
     "unit",
+    "school",
     "sibling_commune",
     "sibling_unit",
     "other_province",
+    "other_commune",
     "other_unit",
 ]
 
 # What each persona can see, written out by hand from the tree in conftest.py.
 SEES = {
     "admin": set(TARGETS),
-    "province_officer": {"province", "commune", "unit", "sibling_commune", "sibling_unit"},
-    "province_leader": {"province", "commune", "unit", "sibling_commune", "sibling_unit"},
-    "inspector": {"province", "commune", "unit", "sibling_commune", "sibling_unit"},
-    "commune_police": {"commune", "unit"},
-    "commune_leader": {"commune", "unit"},
+    "province_officer": {"province", "commune", "unit", "school", "sibling_commune", "sibling_unit"},
+    "province_leader": {"province", "commune", "unit", "school", "sibling_commune", "sibling_unit"},
+    "inspector": {"province", "commune", "unit", "school", "sibling_commune", "sibling_unit"},
+    "commune_police": {"commune", "unit", "school"},
+    "commune_leader": {"commune", "unit", "school"},
     "unit_officer": {"unit"},
 }
+# Where each tree target stands relative to each persona's own node (the issue's positions). The
+# unit officer's sibling is the school of the same commune; a sibling commune's unit counts as a
+# sibling (a cousin) too; "other_province" is anything under the other province (for the province
+# personas the other province itself is their sibling).
+_PROVINCE = {
+    "province": "own",
+    **dict.fromkeys(["commune", "unit", "school", "sibling_commune", "sibling_unit"], "child"),
+    "nation": "parent",
+    "other_province": "sibling",
+    **dict.fromkeys(["other_commune", "other_unit"], "other_province"),
+}
+_COMMUNE = {
+    "commune": "own",
+    "unit": "child",
+    "school": "child",
+    "sibling_commune": "sibling",
+    "sibling_unit": "sibling",
+    "province": "parent",
+    "nation": "parent",
+    **dict.fromkeys(["other_province", "other_commune", "other_unit"], "other_province"),
+}
+POSITIONS: dict[str, dict[str, str]] = {
+    "admin": {"nation": "own", **{t: "child" for t in TARGETS if t != "nation"}},
+    "province_officer": _PROVINCE,
+    "province_leader": _PROVINCE,
+    "inspector": _PROVINCE,
+    "commune_police": _COMMUNE,
+    "commune_leader": _COMMUNE,
+    "unit_officer": {
+        "unit": "own",
+        "school": "sibling",
+        "sibling_unit": "sibling",
+        "sibling_commune": "sibling",
+        "commune": "parent",
+        "province": "parent",
+        "nation": "parent",
+        **dict.fromkeys(["other_province", "other_commune", "other_unit"], "other_province"),
+    },
+}
+# The tree targets above each persona's node (for objects read by the levels below, `read_below`).
+ANCESTORS = {persona: {t for t, p in where.items() if p == "parent"} for persona, where in POSITIONS.items()}
 # What each persona may do, written out by hand from the product decisions (not from roles.py).
 MAY = {
     "admin": {
@@ -189,6 +242,36 @@ def _job(personas, tree):  # type: ignore[no-untyped-def]
     )
 
 
+def _no_kwargs(personas, tree, where):  # type: ignore[no-untyped-def]
+    """For a create whose URL names nothing: the case's node is named in the body instead."""
+    return {}
+
+
+def _new_unit(personas, tree, where):  # type: ignore[no-untyped-def]
+    """A residential area registered under the case's commune."""
+    node = getattr(tree, where)
+    return {
+        "kind": "residential_area",
+        "name": "Tổ dân phố 9",
+        "code": f"{node.code}-KDC09",
+        "parent": node.pk,
+    }
+
+
+def _new_membership(personas, tree, where):  # type: ignore[no-untyped-def]
+    """A grant of the unit officer role on the case's unit to a user of its commune."""
+    node = getattr(tree, where)
+    user = f.user_with_role("nguoi.duoc.cap", Role.COMMUNE_LEADER, node.parent)
+    return {"user": user.pk, "node": node.pk, "role": Role.UNIT_OFFICER}
+
+
+def _missing_path(personas, tree, where):  # type: ignore[no-untyped-def]
+    return {"rest": "v1/units/1.5/"}
+
+
+COMMUNES = ("commune", "sibling_commune", "other_commune")
+UNITS = ("unit", "school", "sibling_unit", "other_unit")
+
 ROUTES: dict[str, Route] = {
     "home": Route("view"),
     "healthz": Route("view", public=True),
@@ -214,7 +297,7 @@ ROUTES: dict[str, Route] = {
     ),
     "org:browse": Route("view"),
     "org:node_edit": Route("node_edit", target="commune"),
-    "org:switch": Route("view", target="commune", method="post", ok=(302,)),
+    "org:switch": Route("view", target="node", method="post", ok=(302,)),
     "units:list": Route("view"),
     "units:create": Route("unit_create", target="commune_anywhere"),
     "units:detail": Route("view", target="unit"),
@@ -249,6 +332,8 @@ ROUTES: dict[str, Route] = {
     "criteria:import_template": Route("framework_manage"),
     "api:schema": Route("view", public=True),
     "api:docs": Route("view", public=True),
+    # Any other path under /api/ (a malformed id…): a JSON 404 for everyone, signed in or not.
+    "api:not-found": Route("view", target=_missing_path, where=("anywhere",), public=True, ok=(404,)),
     "api:token": Route(
         "view",
         method="post",
@@ -261,9 +346,22 @@ ROUTES: dict[str, Route] = {
     # A pure computation on the posted sheet: every signed-in role may call it (empty body → 400).
     "api:evaluate": Route("view", method="post", ok=(400,), api=True),
     "api:node-list": Route("view", api=True),
-    "api:node-detail": Route("view", target="commune", api=True),
+    "api:node-detail": Route("view", target="node", api=True),
     "api:unit-list": Route("view", api=True),
+    "api:unit-list POST": Route(
+        "unit_create",
+        target=_no_kwargs,
+        where=COMMUNES,
+        method="post",
+        data=_new_unit,
+        ok=(201,),
+        unseen=(400,),
+        api=True,
+    ),
     "api:unit-detail": Route("view", target="unit", api=True),
+    "api:unit-detail PATCH": Route(
+        "unit_edit", target="unit", method="patch", data={"people_count": 330, "version": 1}, api=True
+    ),
     "api:unit-deactivate": Route(
         "unit_deactivate", target="unit", method="post", data={"reason": "Giải thể", "version": 1}, api=True
     ),
@@ -275,6 +373,16 @@ ROUTES: dict[str, Route] = {
         api=True,
     ),
     "api:membership-list": Route("membership_manage", api=True),
+    "api:membership-list POST": Route(
+        "membership_manage",
+        target=_no_kwargs,
+        where=UNITS,
+        method="post",
+        data=_new_membership,
+        ok=(201,),
+        unseen=(400,),
+        api=True,
+    ),
     "api:membership-detail": Route("membership_manage", target="membership_in_commune", api=True),
     "api:membership-revoke": Route(
         "membership_manage",
@@ -322,9 +430,42 @@ def _all_route_names() -> set[str]:
 
 
 def test_every_route_has_an_expectation():
-    missing = _all_route_names() - set(ROUTES)
+    named = {url_name(key) for key in ROUTES}
+    missing = _all_route_names() - named
     assert not missing, f"Routes without an access expectation: {sorted(missing)}"
-    assert not set(ROUTES) - _all_route_names(), "Expectations for routes that no longer exist"
+    assert not named - _all_route_names(), "Expectations for routes that no longer exist"
+    # A second method of a URL is written "name METHOD" and says so in its Route.
+    wrong = [key for key in ROUTES if " " in key and key.split(" ", 1)[1] != ROUTES[key].method.upper()]
+    assert not wrong, f"Keys naming another method than their Route: {wrong}"
+
+
+HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+@cache
+def api_operations() -> dict[tuple[str, str], str]:
+    """Every operation of the OpenAPI schema: (URL name, method) → "METHOD /path"."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    found = {}
+    for path, operations in schema["paths"].items():
+        match = resolve(re.sub(r"\{[^}]+\}", "1", path))
+        name = ":".join([*match.namespaces, match.url_name])
+        for method in set(operations) & HTTP_METHODS:
+            found[(name, method)] = f"{method.upper()} {path}"
+    return found
+
+
+def test_every_api_operation_has_an_expectation():
+    """Each path × method of the schema is a case of its own (PATCH on a detail URL, POST on a list
+    URL…), and each API expectation is a documented operation."""
+    operations = api_operations()
+    declared = {(url_name(key), route.method) for key, route in ROUTES.items() if route.api}
+    missing = sorted(operations[op] for op in set(operations) - declared)
+    assert not missing, f"API operations without an access expectation: {missing}"
+    undocumented = sorted(f"{m.upper()} {n}" for n, m in declared - set(operations))
+    assert not undocumented, f"API expectations for operations the schema does not document: {undocumented}"
 
 
 @pytest.fixture
@@ -348,7 +489,8 @@ def _resolve_target(route: Route, persona: str | None, personas, tree):  # type:
     if callable(target):
         # An object built where the case says (`where`), e.g. a registration of the sibling unit.
         where = route.where[0]
-        return target(personas, tree, where), where
+        # "anywhere": the object is no node's (the answer does not depend on the persona's scope).
+        return target(personas, tree, where), (None if where == "anywhere" else where)
     if target == "none" or target == "commune_anywhere":
         return {}, None
     if target == "user_in_commune":
@@ -394,18 +536,28 @@ def _version(target: str, personas, tree):  # type: ignore[no-untyped-def]
     return {"pk": version.pk}, ("other_province" if target == "other_variant" else None)
 
 
+def _sees(route: Route, persona: str, visibility: str) -> bool:
+    if visibility in SEES[persona]:
+        return True
+    return route.read_below and visibility in ANCESTORS[persona]
+
+
 def _expected(route: Route, persona: str | None, visibility: str | None) -> tuple[int, ...]:
     if route.public:
         return route.ok
     if persona is None:
         return (401, 403) if route.api else (302,)
     if visibility == "own_job":
-        # Jobs are visible to their creator only; the fixture's job belongs to the commune police.
+        # Jobs (and notifications) are private to their owner; the fixtures' belong to the commune
+        # police.
         if persona != "commune_police":
             return (404,) if route.action in MAY[persona] else (403, 404)
         return route.ok
-    if visibility is not None and visibility not in SEES[persona]:
-        return (404,)
+    if route.unseen != (404,) and route.action not in MAY[persona]:
+        # A create naming its node in the body checks the action anywhere first.
+        return (403,)
+    if visibility is not None and not _sees(route, persona, visibility):
+        return route.unseen
     if route.action not in MAY[persona]:
         return (403,)
     limited = KIND_LIMITS.get((persona, route.action))
@@ -416,8 +568,14 @@ def _expected(route: Route, persona: str | None, visibility: str | None) -> tupl
 
 # Targets checked in their own place and out of the reader's scope.
 EXPANDED = {
-    "unit": ["unit", "sibling_unit", "other_unit"],
-    "commune": ["commune", "sibling_commune", "other_province"],
+    # The unit officer's own unit, its sibling in the same commune (the school), a unit of the
+    # sibling commune and one of the other province.
+    "unit": ["unit", "school", "sibling_unit", "other_unit"],
+    # The commune personas' own node, its parent (the province personas' own), a sibling commune
+    # and a commune of the other province.
+    "commune": ["commune", "province", "sibling_commune", "other_commune"],
+    # Any node of the tree: nation (the province personas' parent), both provinces, a commune, a unit.
+    "node": ["nation", "province", "commune", "unit", "sibling_commune", "other_province"],
     "province_variant": ["province_variant", "other_variant"],
 }
 
@@ -438,8 +596,67 @@ CASES = [
 ]
 
 
+POSITION_NAMES = ("own", "child", "sibling", "parent", "other_province")
+# Objects no tree position decides: private jobs and notifications, framework versions.
+UNPOSITIONED = {"own_job", "anywhere", *VERSION_TARGETS}
+
+
+def _position(persona: str, target: str) -> str | None:
+    return POSITIONS[persona].get(target)
+
+
+def position_counts() -> Counter[tuple[str, str]]:
+    """Cases per (persona, position)."""
+    return Counter(
+        (persona, position)
+        for _name, persona, target in CASES
+        if persona is not None and (position := _position(persona, target)) is not None
+    )
+
+
+def test_every_persona_meets_every_position():
+    """Every role is tried on its own node, a child, a sibling, its parent and another province
+    (a unit has no child), and every object route shows each role something out of its reach."""
+    counts = position_counts()
+    missing = [
+        (persona, position)
+        for persona in PERSONAS
+        if persona != "admin"
+        for position in POSITION_NAMES
+        if counts[(persona, position)] == 0 and not (persona == "unit_officer" and position == "child")
+    ]
+    assert not missing, f"Positions never tried: {missing}"
+    blind = []
+    for name, route in ROUTES.items():
+        targets = [t for t in _targets(route) if t not in UNPOSITIONED and t in POSITIONS["admin"]]
+        if not targets:
+            continue
+        for persona in PERSONAS[1:]:
+            if all(_sees(route, persona, t) for t in targets):
+                blind.append(f"{name} as {persona}")
+    assert not blind, f"Object routes tried only inside the persona's scope: {blind}"
+
+
+def summary() -> list[str]:
+    """The counts printed at the end of the run."""
+    operations = api_operations()
+    counts = position_counts()
+    methods = sum(1 for key in ROUTES if " " in key)
+    lines = [
+        f"access matrix: {len(ROUTES) - methods} routes (+{methods} second methods), "
+        f"{len(operations)} API operations, {len(PERSONAS) + 1} personas ({len(PERSONAS)} roles + "
+        f"anonymous), {len(TARGETS)} tree targets, {len(CASES)} cases",
+    ]
+    for persona in PERSONAS:
+        per = ", ".join(f"{p} {counts[(persona, p)]}" for p in POSITION_NAMES if counts[(persona, p)])
+        lines.append(f"  {persona}: {per}")
+    return lines
+
+
 @pytest.mark.parametrize(
-    ("name", "persona", "target"), CASES, ids=[f"{n}-{p or 'anonymous'}-{t}" for n, p, t in CASES]
+    ("name", "persona", "target"),
+    CASES,
+    ids=[f"{n.replace(' ', '+')}-{p or 'anonymous'}-{t}" for n, p, t in CASES],
 )
 def test_route_answers_by_role_and_scope(client, tree, personas, name, persona, target):
     route = ROUTES[name]
@@ -454,12 +671,21 @@ def test_route_answers_by_role_and_scope(client, tree, personas, name, persona, 
         else:
             client.force_login(user)
     kwargs, visibility = _resolve_target(route, persona, personas, tree)
-    url = reverse(name, kwargs=kwargs or None)
-    response = getattr(client, route.method)(url, data=route.data)
+    url = reverse(url_name(name), kwargs=kwargs or None)
+    data = route.data(personas, tree, target) if callable(route.data) else route.data
+    if route.method in {"put", "patch"}:
+        response = getattr(client, route.method)(url, data=data, content_type="application/json")
+    else:
+        response = getattr(client, route.method)(url, data=data)
     expected = _expected(route, persona, visibility)
     assert response.status_code in expected, (
         f"{route.method.upper()} {url} as {persona or 'anonymous'}: "
         f"{response.status_code}, expected {expected}"
+        + (f": {response.content[:300]!r}" if route.api else "")
     )
     if persona is None and not route.public and not route.api:
         assert "/accounts/login/" in response["Location"]
+    if url.startswith("/api/") and 400 <= response.status_code < 500:
+        # Every refusal of the API is JSON with a message (DRF's {"detail": ...} or field errors).
+        problem = error_has_message(response.status_code, response.get("Content-Type", ""), response.content)
+        assert problem is None, f"{route.method.upper()} {url} as {persona or 'anonymous'}: {problem}"

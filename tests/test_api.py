@@ -346,7 +346,7 @@ def test_stale_version_is_409(tree: Tree, province_officer: User, commune_police
     )
     response = client_for(province_officer).patch(url, {"name": "Sửa sau", "version": 1}, format="json")
     assert response.status_code == 409
-    assert response.json()["detail"].startswith("Đơn vị này vừa được người khác sửa.")
+    assert response.json()["detail"].startswith("Bản ghi đã được người khác sửa lúc")
     tree.unit.refresh_from_db()
     assert tree.unit.name == "Sửa trước"
 

@@ -18,7 +18,9 @@ from antq.org.models import OrgNode
 
 
 @pytest.mark.django_db
-def test_the_benchmark_runs_every_operation_and_writes_its_table(tmp_path, capsys):
+def test_the_benchmark_runs_every_operation_and_writes_its_table(tmp_path, capsys, settings):
+    # As in production: the administrator and the province pages sit behind the two-factor gate.
+    settings.ANTQ_2FA_REQUIRED = True
     loader.apply(loader.read_files())
     generate_national(units=300, years=1, seed=2, provinces=["T52"], actor=User.objects.create(username="g"))
     out = tmp_path / "bench.json"

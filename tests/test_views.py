@@ -122,7 +122,7 @@ def test_second_writer_with_a_stale_form_is_told_and_nothing_is_overwritten(clie
     )
     response = client.post(reverse("units:edit", args=[tree.unit.pk]), {**data, "people_count": 2})
     assert response.status_code == 200
-    assert "vừa được người khác sửa" in response.content.decode()
+    assert "Bản ghi đã được người khác sửa lúc" in response.content.decode()
     tree.unit.refresh_from_db()
     assert tree.unit.people_count == 1
 

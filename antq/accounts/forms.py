@@ -57,3 +57,15 @@ class UserCreateForm(MembershipForm):
 
 class SetPasswordForm(forms.Form):
     password = forms.CharField(label=_("Mật khẩu mới"), widget=forms.PasswordInput, min_length=10)
+
+
+class CodeForm(forms.Form):
+    """The six digits shown by the authenticator app."""
+
+    code = forms.CharField(
+        label=_("Mã xác thực (6 chữ số)"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

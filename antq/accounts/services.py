@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from antq.accounts import twofactor
 from antq.accounts.access import can_manage_user
 from antq.accounts.models import Membership
 from antq.accounts.roles import ROLE_NODE_KINDS, Role
@@ -172,4 +173,28 @@ def user_set_password(*, by: User, scope: Scope, user: User, password: str) -> N
         node_path=in_scope,
         changes={"password": ["***", "***"]},
         reason=_("Đặt lại mật khẩu"),
+    )
+
+
+@transaction.atomic
+def user_reset_2fa(*, by: User, scope: Scope, user: User) -> None:
+    """A manager removes a user's authenticator (a lost phone): the user enrols again at next sign-in."""
+    if not can_manage_user(scope, user):
+        raise DomainError(_("Bạn không được quản lý tài khoản này."))
+    twofactor.disable(user)
+    in_scope = next(
+        (
+            m.node.path
+            for m in user.memberships.select_related("node").order_by("node__path")
+            if scope.can_grant(m.node.path, m.role, m.include_descendants)
+        ),
+        "",
+    )
+    record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        obj=user,
+        node_path=in_scope,
+        changes={"two_factor": ["***", None]},
+        reason=_("Đặt lại xác thực hai lớp"),
     )

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -20,11 +19,6 @@ from antq.core.errors import DomainError
 from antq.core.forms import ReasonForm, add_service_errors
 from antq.core.http import AuthedHttpRequest
 from antq.org.access import visible_nodes
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "accounts/login.html"
-    redirect_authenticated_user = True
 
 
 def _require_manager(scope: Scope) -> None:

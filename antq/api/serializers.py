@@ -11,11 +11,12 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.validators import UniqueValidator
 
 from antq.accounts.models import Membership
 from antq.accounts.roles import Role
-from antq.org.choices import UNIT_KINDS, NodeKind
+from antq.org.choices import UNIT_KINDS, EducationLevel, EnterpriseSize, ManagingAuthority, NodeKind
 from antq.org.eligibility import exclusion_label
 from antq.org.models import OrgNode
 from antq.org.services import UNIT_FIELDS
@@ -33,6 +34,18 @@ class ErrorSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 # --- Token ---------------------------------------------------------------------------------
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text=_(
+            "Mã 6 số của ứng dụng xác thực: bắt buộc với tài khoản dùng xác thực hai lớp "
+            "(cấp tỉnh, quản trị, hoặc người dùng đã tự bật)."
+        ),
+    )
 
 
 class TokenSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -106,6 +119,17 @@ class UnitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     contacts = ContactsSerializer(source="*", read_only=True)
     eligible = serializers.BooleanField(source="is_eligible", read_only=True)
     exclusion_reason = serializers.SerializerMethodField()
+    # Blank on the kinds they do not apply to: say so in the schema (a read-only model field
+    # loses its `blank`, and clients validating the enum would reject "").
+    managing_authority = serializers.ChoiceField(
+        choices=ManagingAuthority.choices, allow_blank=True, read_only=True
+    )
+    enterprise_size = serializers.ChoiceField(
+        choices=EnterpriseSize.choices, allow_blank=True, read_only=True
+    )
+    education_level = serializers.ChoiceField(
+        choices=EducationLevel.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = OrgNode
@@ -342,7 +366,8 @@ class MeSerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     username = serializers.CharField()
     full_name = serializers.CharField()
-    email = serializers.EmailField()
+    # Blank when the account has none: an EmailField would promise an address ("format: email").
+    email = serializers.CharField(allow_blank=True, help_text=_("Thư điện tử; để trống nếu chưa có."))
     roles = RoleSerializer(many=True)
     grantable_roles = RoleSerializer(many=True, help_text=_("Vai trò bạn được cấp cho người khác."))
     actions = serializers.ListField(

@@ -1,5 +1,5 @@
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from antq.api import views
@@ -28,7 +28,7 @@ router.register("memberships", views.MembershipViewSet, basename="membership")
 app_name = "api"
 urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("v1/auth/token/", views.TokenView.as_view(), name="token"),
     path("v1/me/", views.MeView.as_view(), name="me"),
     path("v1/evaluate", EvaluateView.as_view(), name="evaluate"),
@@ -49,4 +49,7 @@ urlpatterns = [
     path("v1/", include(reports_api.urlpatterns)),
     path("v1/", include(doctemplates_api.urlpatterns)),
     path("v1/", include(exports_api.urlpatterns)),
+    # Last: any other path under /api/ ending in "/" answers a JSON 404. Paths without the slash
+    # are left to APPEND_SLASH (a redirect to the endpoint, or to this 404).
+    re_path(r"^(?P<rest>.*/)$", views.not_found, name="not-found"),
 ]

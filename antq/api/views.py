@@ -13,13 +13,14 @@ from django.contrib.auth import user_logged_in
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, JsonResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -28,6 +29,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from antq.accounts import services as account_services
+from antq.accounts import twofactor
 from antq.accounts.access import can_manage_user, managed_users, membership_for
 from antq.accounts.models import Membership
 from antq.accounts.roles import Action
@@ -122,12 +124,15 @@ def _query(serializer_class: type[serializers.Serializer], request: Request) -> 
 
 
 class TokenView(ApiErrorsMixin, ObtainAuthToken):
-    """Exchange username and password for an API token; failures count towards the axes lockout."""
+    """Exchange username and password (and the 6-digit code for accounts with two-factor) for an API
+    token; failures count towards the axes lockout."""
+
+    serializer_class = s.TokenRequestSerializer
 
     @extend_schema(
         operation_id="auth_token_create",
         summary=gettext_lazy("Lấy mã xác thực (token) bằng tên đăng nhập và mật khẩu"),
-        request=AuthTokenSerializer,
+        request=s.TokenRequestSerializer,
         responses={
             200: s.TokenSerializer,
             400: _error(gettext_lazy("Sai tên đăng nhập hoặc mật khẩu.")),
@@ -155,11 +160,30 @@ class TokenView(ApiErrorsMixin, ObtainAuthToken):
                 raise Refused(errors[api_settings.NON_FIELD_ERRORS_KEY][0])
             raise exceptions.ValidationError(errors)
         user = serializer.validated_data["user"]
+        self._check_second_factor(request, user, serializer.validated_data.get("otp", ""))
         # A token login is a login: axes resets the failure count (AXES_RESET_ON_SUCCESS) and
         # Django stamps last_login, exactly as after the login form.
         user_logged_in.send(sender=user.__class__, request=request, user=user)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
+
+    @staticmethod
+    def _check_second_factor(request: Request, user: User, code: str) -> None:
+        """A token is a login: an account whose web sign-in needs a code needs one here too."""
+        if not twofactor.needs_verification(user):
+            return
+        device = twofactor.confirmed_device(user)
+        if device is None:
+            raise Refused(
+                _(
+                    "Tài khoản này phải dùng xác thực hai lớp: hãy đăng nhập trên trang web để cài đặt "
+                    "ứng dụng xác thực trước khi lấy token."
+                )
+            )
+        code = code.strip().replace(" ", "")
+        if not (code.isdigit() and device.verify_token(code)):
+            twofactor.record_failure(request._request, user)
+            raise Refused(_("Thiếu hoặc sai mã xác thực 6 số (trường otp)."))
 
 
 # --- Nodes -----------------------------------------------------------------------------------
@@ -470,3 +494,13 @@ class MeView(ApiErrorsMixin, APIView):
             "memberships": memberships,
         }
         return Response(s.MeSerializer(data).data)
+
+
+# --- Anything else under /api/ ---------------------------------------------------------------
+
+
+@csrf_exempt  # a token client's POST to a wrong path gets this 404, not the CSRF page
+def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """A path under /api/ that names no endpoint (e.g. a malformed id, `/units/abc.1/`): the JSON
+    404 every endpoint gives, never the site's HTML page."""
+    return JsonResponse({"detail": _("Không tìm thấy địa chỉ này trong API.")}, status=404)

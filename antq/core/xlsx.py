@@ -22,17 +22,18 @@ from __future__ import annotations
 import io
 import math
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import islice
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from django.http import FileResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -59,6 +60,7 @@ _SHEET_NAME_MAX = 31
 _SHEET_NAME_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 Formats = Sequence[str | None] | Mapping[int, str] | None
+T = TypeVar("T")
 
 
 @dataclass
@@ -81,14 +83,27 @@ def safe_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
 
     The cell is typed as text and carries Excel's quote-prefix flag (what Excel itself does for
     '=...): it shows exactly as stored and stays text when edited. The value is not altered, so
-    re-importing an export gives back the same data (a literal ' prefix would not).
+    re-importing an export gives back the same data (a literal ' prefix would not); only control
+    characters, which an XLSX cannot hold, are dropped.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        cell.quotePrefix = True
-        return cell
+    if isinstance(value, str):
+        value = _xml_text(value)
+        if value.startswith(FORMULA_START):
+            return _quoted(sheet, value)
     return value
+
+
+def _xml_text(text: str) -> str:
+    """Control characters (a CSV import or an API client can bring them) are not allowed in the
+    file's XML, and openpyxl refuses the whole workbook for one; invisible anyway, they are dropped."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def _quoted(sheet: WriteOnlyWorksheet, text: str) -> Any:
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
 
 
 def sheet_title(title: str) -> str:
@@ -173,7 +188,9 @@ def write_table_to(out: IO[bytes], table: Table) -> int:
     wrap = Alignment(vertical="center", wrap_text=True)
     header_cells = []
     for header in headers:
-        cell = WriteOnlyCell(sheet, value=str(header))
+        # Headers may carry names (a criterion, a unit): formula-safe like any text cell.
+        text = _xml_text(str(header))
+        cell = _quoted(sheet, text) if text.startswith(FORMULA_START) else WriteOnlyCell(sheet, value=text)
         cell.font = bold
         cell.alignment = wrap
         header_cells.append(cell)
@@ -215,3 +232,18 @@ def xlsx_response(
     if not filename.lower().endswith(".xlsx"):
         filename = f"{filename}.xlsx"
     return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+def guarded_rows(rows: Iterator[T], refuse: Callable[[Exception], Exception]) -> Iterator[T]:
+    """The rows of a sheet being read, where whatever a damaged workbook makes the reader raise
+    (a zlib, XML, zip or value error, deep in openpyxl) becomes `refuse(exc)`: the importer's own
+    error, with a message for the user. Only the reading is guarded: an exception in the code
+    that checks a row is a bug and stays one."""
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
+            raise refuse(exc) from exc
+        yield row

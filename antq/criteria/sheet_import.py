@@ -22,11 +22,18 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from antq.core.xlsx import guarded_rows
 from antq.criteria.engine import FrameworkError, load_framework
 
 HEADERS = ("Mục", "Tiểu mục", "Nội dung", "Điểm tối đa")
 MAX_ROWS = 500
 MAX_BYTES = 2 * 1024 * 1024
+# An XLSX is a zip: refuse archives that expand far beyond the upload limit (zip bombs).
+MAX_EXPANSION = 20
+# Rows looked at, blank ones included: a sheet of a million formatted but empty rows is refused
+# rather than walked.
+MAX_SCANNED_ROWS = 20 * MAX_ROWS
+ZIP_MAGIC = b"PK\x03\x04"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Unit types whose QĐ 510 sheet is not known (the law text was not found): the only ones imported.
@@ -112,17 +119,51 @@ def _points(value: Any) -> int | None | str:
     return value
 
 
+def _unreadable(exc: Exception | None = None) -> SheetImportError:
+    return SheetImportError([RowProblem(None, _("không đọc được tệp Excel (.xlsx)"))])
+
+
+def _check_archive(upload: IO[bytes]) -> None:
+    """An Office Open XML workbook (by content, not name) whose parts do not expand far beyond
+    the upload limit (a zip bomb of a few MB can hold gigabytes of blank XML)."""
+    upload.seek(0)
+    head = upload.read(4)
+    upload.seek(0)
+    if head != ZIP_MAGIC:
+        raise _unreadable()
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _unreadable(exc) from exc
+    finally:
+        upload.seek(0)
+    if "xl/workbook.xml" not in {info.filename for info in infos}:
+        raise _unreadable()
+    if sum(info.file_size for info in infos) > MAX_BYTES * MAX_EXPANSION:
+        raise SheetImportError([RowProblem(None, _("tệp Excel có nội dung giải nén quá lớn"))])
+
+
 def read_rows(upload: IO[bytes]) -> list[tuple[int, tuple[Any, ...]]]:
-    """The data rows of the first worksheet with their row numbers; checks the header."""
+    """The data rows of the first worksheet with their row numbers; checks the header.
+
+    Whatever the bytes, the answer is the rows or a `SheetImportError`: a damaged workbook can
+    fail anywhere in openpyxl (while opening, or only when a row is read)."""
     from openpyxl import load_workbook
 
+    _check_archive(upload)
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SheetImportError([RowProblem(None, _("không đọc được tệp Excel (.xlsx)"))]) from exc
+    except Exception as exc:  # openpyxl raises many kinds on a broken file
+        raise _unreadable(exc) from exc
     try:
+        if not workbook.worksheets:
+            raise SheetImportError([RowProblem(None, _("tệp Excel không có trang tính nào"))])
         sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
+        # The declared size is not trusted: a forged "A1:XFD1048576" would be read as a million
+        # rows of 16,384 cells.
+        sheet.reset_dimensions()
+        rows = guarded_rows(sheet.iter_rows(values_only=True), _unreadable)
         header = tuple(_cell_text(v) for v in next(rows, ()))[: len(HEADERS)]
         if tuple(h.casefold() for h in header) != tuple(h.casefold() for h in HEADERS):
             raise SheetImportError(
@@ -130,6 +171,14 @@ def read_rows(upload: IO[bytes]) -> list[tuple[int, tuple[Any, ...]]]:
             )
         out: list[tuple[int, tuple[Any, ...]]] = []
         for number, values in enumerate(rows, start=2):
+            if number > MAX_SCANNED_ROWS:
+                raise SheetImportError(
+                    [
+                        RowProblem(
+                            None, _("bảng có quá %(n)d dòng, kể cả dòng trống") % {"n": MAX_SCANNED_ROWS}
+                        )
+                    ]
+                )
             cells = tuple(values[: len(HEADERS)]) + (None,) * (len(HEADERS) - len(values))
             if all(_cell_text(v) == "" for v in cells):
                 continue

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from antq.accounts.roles import Action
 from antq.accounts.scope import Scope
+from antq.audit.conflicts import concurrent_edit_message
 from antq.audit.models import AuditAction
 from antq.audit.services import diff, record
 from antq.core.errors import ConcurrentEditError, DomainError
@@ -34,7 +35,6 @@ from antq.org.choices import UNIT_KINDS, NodeKind
 from antq.org.eligibility import exclusion_label
 from antq.org.models import OrgNode
 
-STALE = _("Hồ sơ đã được người khác thay đổi sau khi bạn mở. Hãy tải lại trang rồi thực hiện lại.")
 ASSESSED_KINDS = UNIT_KINDS | {NodeKind.COMMUNE}
 
 
@@ -44,10 +44,23 @@ def _require(scope: Scope, action: str, node: OrgNode) -> None:
 
 
 def _locked(obj: Model, expected_version: int | None) -> Any:
+    """The row locked until the end of the caller's transaction, at the version the user saw.
+
+    The lock makes two saves of the same version queue up: the second one reads the first one's
+    version here and is refused, naming who changed what and when (nothing is overwritten)."""
     locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
     if expected_version is not None and locked.version != expected_version:  # type: ignore[attr-defined]
-        raise ConcurrentEditError(str(STALE))
+        raise ConcurrentEditError(concurrent_edit_message(locked))
     return locked
+
+
+def _current(obj: Model, expected_version: int) -> None:
+    """Refuse at once when the row has moved past the version the user saw: the checks that run
+    before the row is locked (the engine's verdict, missing items) would otherwise judge a stale
+    copy and answer with a misleading reason. The locked re-check in the transaction still decides."""
+    current = type(obj)._default_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
+    if current is not None and current != expected_version:
+        raise ConcurrentEditError(concurrent_edit_message(type(obj)._default_manager.get(pk=obj.pk)))
 
 
 def _require_open(cycle: Cycle) -> None:
@@ -355,15 +368,18 @@ def registration_accept(
     *, by: User, scope: Scope, registration: Registration, expected_version: int
 ) -> Registration:
     _require_open(registration.cycle)
-    updated = apply_transition(
-        registration,
-        workflow=workflows.REGISTRATION,
-        to=RegistrationStatus.ACCEPTED,
-        by=by,
-        scope=scope,
-        node=registration.node,
-        expected_version=expected_version,
-    )
+    with transaction.atomic():
+        # Locked here first so that a stale version is refused with the message naming the change.
+        _locked(registration, expected_version)
+        updated = apply_transition(
+            registration,
+            workflow=workflows.REGISTRATION,
+            to=RegistrationStatus.ACCEPTED,
+            by=by,
+            scope=scope,
+            node=registration.node,
+            expected_version=expected_version,
+        )
     url = reverse("cycles:registration", kwargs={"pk": updated.pk})
     title = _("Đăng ký phấn đấu năm %(year)s đã được tiếp nhận") % {"year": updated.cycle.year}
     transaction.on_commit(lambda: _notify(Action.REGISTER, updated.node, "approved", title, url))
@@ -374,17 +390,19 @@ def registration_return(
     *, by: User, scope: Scope, registration: Registration, reason: str, expected_version: int
 ) -> Registration:
     _require_open(registration.cycle)
-    updated = apply_transition(
-        registration,
-        workflow=workflows.REGISTRATION,
-        to=RegistrationStatus.RETURNED,
-        by=by,
-        scope=scope,
-        node=registration.node,
-        reason=reason,
-        expected_version=expected_version,
-        updates={"return_reason": reason.strip()},
-    )
+    with transaction.atomic():
+        _locked(registration, expected_version)
+        updated = apply_transition(
+            registration,
+            workflow=workflows.REGISTRATION,
+            to=RegistrationStatus.RETURNED,
+            by=by,
+            scope=scope,
+            node=registration.node,
+            reason=reason,
+            expected_version=expected_version,
+            updates={"return_reason": reason.strip()},
+        )
     url = reverse("cycles:registration", kwargs={"pk": updated.pk})
     title = _("Đăng ký phấn đấu năm %(year)s bị trả lại") % {"year": updated.cycle.year}
     transaction.on_commit(lambda: _notify(Action.REGISTER, updated.node, "returned", title, url))
@@ -502,6 +520,7 @@ def _check_evidence(assessment: Assessment, evidence: dict[str, list[int]]) -> N
 def assessment_submit(*, by: User, scope: Scope, assessment: Assessment, expected_version: int) -> Assessment:
     """Send the self-assessment up; it is locked until the superior returns it."""
     _require_open(assessment.cycle)
+    _current(assessment, expected_version)
     # The records are read once for the check, the suggestions frozen now and the stored result:
     # the result is the one of the points frozen now (a record may have changed since the last
     # save), so totals and the frozen suggestions never disagree.
@@ -518,6 +537,7 @@ def assessment_submit(*, by: User, scope: Scope, assessment: Assessment, expecte
         _check_overrides(assessment, suggested)
     now = timezone.now()
     with transaction.atomic():
+        _locked(assessment, expected_version)
         updated = apply_transition(
             assessment,
             workflow=workflows.ASSESSMENT,
@@ -661,6 +681,7 @@ def assessment_return(
     """Send the assessment back for revision: a new round opens, the old one stays in history."""
     _require_open(assessment.cycle)
     with transaction.atomic():
+        _locked(assessment, expected_version)
         updated = apply_transition(
             assessment,
             workflow=workflows.ASSESSMENT,
@@ -707,6 +728,7 @@ def assessment_approve(
     The engine runs again here, on the records as they are now (an incident recorded since the last
     save counts), and its result is what the approval stores."""
     _require_open(assessment.cycle)
+    _current(assessment, expected_version)
     _check_deductions(_self_column(assessment), assessment.superior_scores, assessment.superior_reasons)
     registration = registration_of(assessment)
     evaluation = facts.evaluate(assessment, registration)
@@ -729,6 +751,7 @@ def assessment_approve(
                 % {"n": len(missing), "items": ", ".join(missing)}
             )
     with transaction.atomic():
+        _locked(assessment, expected_version)
         updated = apply_transition(
             assessment,
             workflow=workflows.ASSESSMENT,

@@ -431,7 +431,7 @@ def registration_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         data["version"] = str(fresh.version)
         form = RegistrationForm(data, registration=fresh)
         form.is_valid()
-        return _registration_page(request, fresh, form=form, conflict=_conflict_text(exc, fresh.updated_at))
+        return _registration_page(request, fresh, form=form, conflict=_conflict_text(exc))
     except DomainError as exc:
         add_service_errors(form, exc)
         return _registration_page(request, registration, form=form)
@@ -454,12 +454,12 @@ def registration_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("cycles:registration", sent.pk)
 
 
-def _conflict_text(exc: Exception, updated_at: Any) -> str:
-    when = date_format(timezone.localtime(updated_at), "H:i d/m/Y") if updated_at else ""
+def _conflict_text(exc: Exception) -> str:
+    """The service's refusal (who changed what, and when) plus what happens to the user's input."""
     return _(
-        "%(message)s Người khác đã lưu hồ sơ này lúc %(when)s. Những gì bạn vừa nhập vẫn được giữ dưới đây "
-        "(chưa lưu); hãy kiểm tra rồi lưu lại."
-    ) % {"message": str(exc), "when": when}
+        "%(message)s Những gì bạn vừa nhập vẫn được giữ dưới đây (chưa lưu) cùng phiên bản mới nhất; "
+        "hãy kiểm tra rồi lưu lại."
+    ) % {"message": str(exc)}
 
 
 @login_required
@@ -511,7 +511,7 @@ def registration_return(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             request,
             fresh,
             return_form=VersionedReasonForm(data),
-            conflict=_conflict_text(exc, fresh.updated_at),
+            conflict=_conflict_text(exc),
         )
     except DomainError as exc:
         add_service_errors(form, exc)
@@ -765,7 +765,7 @@ def assessment_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             request,
             fresh,
             sheet=retyped,
-            conflict=_conflict_text(exc, fresh.updated_at),
+            conflict=_conflict_text(exc),
             version=fresh.version,
         )
     except DomainError as exc:
@@ -831,7 +831,7 @@ def assessment_return(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             request,
             fresh,
             return_form=VersionedReasonForm(data),
-            conflict=_conflict_text(exc, fresh.updated_at),
+            conflict=_conflict_text(exc),
         )
     except DomainError as exc:
         add_service_errors(form, exc)

@@ -10,7 +10,10 @@ from typing import Any
 
 from django.db.models import Q
 from django.urls import get_script_prefix, reverse
+from django.utils.formats import get_format
+from django.utils.html import escape
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 
 from antq.core.numbers import count_text, decimal_text, percent_against, percent_text, share
 from antq.cycles.calendar import PROVINCE_PATH_LENGTH
@@ -20,9 +23,9 @@ from antq.dashboards.figures import (
     ASSESSED_KINDS,
     Figure,
     children_of,
-    node_and_child_figures,
     node_figures,
     year_figures,
+    years_and_child_figures,
 )
 from antq.dashboards.targets import (
     ALL_TYPES,
@@ -46,6 +49,21 @@ def show(figure_pair: tuple[int, int | None], is_share: bool) -> str:
     """A number as every page prints it (antq.core.numbers): "93,5%", "—", "1.204"."""
     numerator, denominator = figure_pair
     return percent_text(numerator, denominator) if is_share else count_text(numerator)
+
+
+class Numbers:
+    """`show` for a whole table: `antq.core.numbers`' text (the same characters, a test compares
+    them) with the active language's separators read once instead of once a number."""
+
+    def __init__(self) -> None:
+        marks = {".": get_format("DECIMAL_SEPARATOR"), ",": get_format("THOUSAND_SEPARATOR")}
+        self._marks = str.maketrans(marks)
+
+    def show(self, numerator: int, denominator: int | None, is_share: bool) -> str:
+        if not is_share:
+            return f"{int(numerator):,}".translate(self._marks)
+        value = share(numerator, denominator)
+        return "—" if value is None else f"{value:,f}%".translate(self._marks)
 
 
 def show_against(
@@ -140,6 +158,19 @@ class ChildRow:
     node: OrgNode
     url: str  # its own dashboard, or the unit's year page
     cells: list[Cell]
+
+    @property
+    def cells_html(self) -> SafeString:
+        """The row's cells as the page prints them: built here rather than by the template, which
+        spent more time on the hundreds of cells of a commune's units than on the rest of the page."""
+        return mark_safe(  # noqa: S308 - every value is escaped  # nosec B308 B703
+            "".join(
+                f'<td><a href="{escape(c.url)}">{escape(c.shown)}</a></td>'
+                if c.url
+                else f"<td>{escape(c.shown)}</td>"
+                for c in self.cells
+            )
+        )
 
 
 @dataclass
@@ -325,6 +356,7 @@ def kind_columns(node: OrgNode) -> list[tuple[str, str]]:
 def by_kind_table(
     node: OrgNode, year: int, figures: dict[str, Figure], kinds: list[tuple[str, str]]
 ) -> dict[str, list[Cell]]:
+    numbers = Numbers()
     table = {}
     for key in metrics():
         figure = figures[key]
@@ -332,39 +364,67 @@ def by_kind_table(
         for kind, _label in kinds:
             pair = figure.part(kind)
             cells.append(
-                Cell(show(pair, figure.is_share), pair[0], pair[1], metric_url(node, year, key, kind=kind))
+                Cell(
+                    numbers.show(pair[0], pair[1], figure.is_share),
+                    pair[0],
+                    pair[1],
+                    metric_url(node, year, key, kind=kind),
+                )
             )
         table[key] = cells
     return table
 
 
+# A child's pk in a link made once per metric, then replaced by each child's (a page links every
+# child's every metric: hundreds of `metric_url` calls otherwise).
+_STAND_IN_PK = 987_654_321
+
+
+def _child_links(node: OrgNode, year: int, keys: list[str]) -> dict[str, tuple[str, str]]:
+    """metric → (before, after) the child's pk in `metric_url(node, year, metric, child=child)`."""
+    stand_in = OrgNode(pk=_STAND_IN_PK)
+    out = {}
+    for key in keys:
+        before, after = metric_url(node, year, key, child=stand_in).split(str(_STAND_IN_PK))
+        out[key] = (before, after)
+    return out
+
+
 def children_table(
     node: OrgNode, year: int, children: list[OrgNode], figures: dict[int, dict[str, Figure]]
 ) -> list[ChildRow]:
+    keys = list(metrics())
+    links = _child_links(node, year, keys)
+    numbers = Numbers()
     rows = []
     for child in children:
         own = figures[child.pk]
-        cells = [
-            Cell(
-                show((f.numerator, f.denominator), f.is_share),
-                f.numerator,
-                f.denominator,
-                metric_url(node, year, key, child=child),
+        pk = str(child.pk)
+        cells = []
+        for key in keys:
+            f = own[key]
+            before, after = links[key]
+            cells.append(
+                Cell(
+                    numbers.show(f.numerator, f.denominator, f.is_share),
+                    f.numerator,
+                    f.denominator,
+                    before + pk + after,
+                )
             )
-            for key, f in ((k, own[k]) for k in metrics())
-        ]
         rows.append(ChildRow(node=child, url=dashboard_url(child, year), cells=cells))
     return rows
 
 
 def years_table(node: OrgNode, by_year: dict[int, dict[str, Figure]]) -> dict[str, list[Cell]]:
+    numbers = Numbers()
     table: dict[str, list[Cell]] = {}
     for year, figures in by_year.items():
         for key in metrics():
             f = figures[key]
             table.setdefault(key, []).append(
                 Cell(
-                    show((f.numerator, f.denominator), f.is_share),
+                    numbers.show(f.numerator, f.denominator, f.is_share),
                     f.numerator,
                     f.denominator,
                     metric_url(node, year, key),
@@ -410,19 +470,19 @@ YEARS_SHOWN = 3
 
 
 def build(node: OrgNode, year: int) -> Board:
-    """Everything a dashboard shows (about twenty queries, whatever the size of the subtree)."""
+    """Everything a dashboard shows (five queries, whatever the size of the subtree)."""
     years = list(range(year - YEARS_SHOWN + 1, year + 1))
     cycles = cycle_provinces(node, years)
     kinds = kind_columns(node)
     children = children_of(node) if node.kind not in UNIT_KINDS else []
+    # Every year shown and the children of this one: one query.
     if children:
-        whole, child = node_and_child_figures(node, year, children)
+        whole, child = years_and_child_figures(node, years, children)
     else:
-        whole, child = node_figures(node, year), {}
-    figures = in_cycle(whole, node, year, cycles)
+        whole, child = year_figures(node, years), {}
+    by_year = {y: in_cycle(f, node, y, cycles) for y, f in whole.items()}
+    figures = by_year[year]
     child = {c.pk: in_cycle(child[c.pk], c, year, cycles) for c in children}
-    by_year = {y: in_cycle(f, node, y, cycles) for y, f in year_figures(node, years[:-1]).items()}
-    by_year[year] = figures
     board = Board(
         node=node,
         year=year,

@@ -171,7 +171,7 @@ class DecisionItem(models.Model):
             ),
         ]
         indexes = [
-            # The dashboards' "recognized" share (dashboards.figures._unit_shares): the recognitions
+            # The dashboards' "recognized" share (dashboards.figures._compose): the recognitions
             # in force of a subtree's nodes, looked up node by node. Led by the cycle, the index above
             # reads the whole country's recognitions of the year for one province.
             models.Index(

@@ -17,13 +17,14 @@ from antq.accounts.roles import Role
 from antq.core.errors import DomainError
 from antq.criteria.models import FrameworkVersion
 from antq.demo.cycle import load_demo_cycle
+from antq.demo.totp import seed_demo_totp
 from antq.org.admin_units import load_current_admin_units, province_code
 from antq.org.choices import EducationLevel, EnterpriseSize, ManagingAuthority, NodeKind
 from antq.org.models import OrgNode
 from antq.org.services import allocate_child_paths, prepare_node
 
 DEMO_PROVINCE = 52  # Gia Lai
-DEMO_PASSWORD = "antq-demo-2026"  # noqa: S105 - printed on purpose: demo logins only
+DEMO_PASSWORD = "antq-demo-2026"  # noqa: S105 - printed on purpose: demo logins only  # nosec B105
 
 PEOPLE = [
     "Nguyễn Du",
@@ -201,7 +202,7 @@ def load_demo(*, seed: int = 2026, communes_limit: int | None = None) -> list[De
     communes = list(OrgNode.objects.filter(parent=province, kind=NodeKind.COMMUNE).order_by("path"))
     if communes_limit:
         communes = communes[:communes_limit]
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets  # nosec B311
     if not OrgNode.objects.units().in_subtree(province).exists():
         new_units: list[OrgNode] = []
         for commune in communes:
@@ -257,6 +258,10 @@ def load_demo(*, seed: int = 2026, communes_limit: int | None = None) -> list[De
         Membership.objects.get_or_create(user=user, node=node, role=role)
         users[username] = user
         logins.append(DemoLogin(username, str(Role(role).label), node.name))
+    # Province and system roles must pass a TOTP code: one published demo secret (antq/demo/totp.py).
+    # Not where enforcement is off (the test settings): a device would still ask for its code.
+    if settings.ANTQ_2FA_REQUIRED:
+        seed_demo_totp(users.values())
     if FrameworkVersion.objects.exists():
         # The year in progress needs the frameworks (`antq load_frameworks`, run before by `make run`).
         load_demo_cycle(province=province, commune=home_commune, users=users)

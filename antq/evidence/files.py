@@ -22,6 +22,9 @@ from django.core.files.base import File
 from django.utils.translation import gettext as _
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# Documents of one unit's dossier for one year (withdrawn ones excluded). A real dossier holds a
+# few dozen; the cap stops a script (or a stuck client) from filling the disk one upload at a time.
+DEFAULT_MAX_DOCUMENTS = 500
 HEAD_BYTES = 8192
 MAX_NAME_LENGTH = 180
 FALLBACK_NAME = "tai-lieu"
@@ -74,6 +77,24 @@ class CheckedUpload:
 
 def max_bytes() -> int:
     return int(getattr(settings, "EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def max_documents() -> int:
+    return int(getattr(settings, "EVIDENCE_MAX_DOCUMENTS", DEFAULT_MAX_DOCUMENTS))
+
+
+def check_count(current: int) -> None:
+    """Refuse one more document in a dossier that already holds `current` (ValidationError)."""
+    limit = max_documents()
+    if current >= limit:
+        raise ValidationError(
+            _(
+                "Hồ sơ năm này đã có %(n)s tài liệu, là số tối đa: hãy thu hồi tài liệu không còn dùng "
+                "trước khi tải thêm."
+            )
+            % {"n": limit},
+            code="file_count",
+        )
 
 
 def format_size(n: int) -> str:

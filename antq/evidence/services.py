@@ -25,7 +25,7 @@ from antq.audit.models import AuditAction
 from antq.audit.services import diff, record
 from antq.core.errors import ConcurrentEditError, DomainError
 from antq.evidence.criteria import Catalogue, catalogue_for
-from antq.evidence.files import check_upload
+from antq.evidence.files import check_count, check_upload
 from antq.evidence.models import AUDITED_FIELDS, MAX_YEAR, MIN_YEAR, EvidenceDocument, EvidenceLink
 from antq.evidence.selectors import evidence_in_use
 from antq.evidence.storage import evidence_storage
@@ -112,6 +112,7 @@ def evidence_create(
     _require_manage(scope, node)
     _check_node_and_year(node, year)
     try:
+        check_count(EvidenceDocument.objects.filter(node=node, year=year, withdrawn_at__isnull=True).count())
         checked = check_upload(upload)
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from exc

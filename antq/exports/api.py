@@ -6,6 +6,8 @@ user's answers 404), starting one needs the exporter's action on the node (403).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import User
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy
@@ -24,6 +26,13 @@ from antq.exports import registry, services
 from antq.exports import serializers as s
 from antq.exports.access import job_for, own_jobs, requested_node, start_node
 from antq.exports.models import ExportJob
+
+
+def _job_id(pk: Any) -> int:
+    """The job id of the path; anything but digits names no job (404, not a server error)."""
+    if not (str(pk).isascii() and str(pk).isdigit()):
+        raise exceptions.NotFound
+    return int(pk)
 
 
 def _actor(request: Request) -> User:
@@ -64,7 +73,7 @@ class ExportJobViewSet(ApiErrorsMixin, viewsets.ViewSet):
         return Response(s.ExportJobSerializer(jobs, many=True).data)
 
     def retrieve(self, request: Request, pk: int) -> Response:
-        job = job_for(scope_of(request), request.user, int(pk))
+        job = job_for(scope_of(request), request.user, _job_id(pk))
         return Response(s.ExportJobSerializer(job).data)
 
     def create(self, request: Request) -> Response:
@@ -85,7 +94,7 @@ class ExportJobViewSet(ApiErrorsMixin, viewsets.ViewSet):
 
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: int) -> FileResponse | Response:
-        job = job_for(scope_of(request), request.user, int(pk))
+        job = job_for(scope_of(request), request.user, _job_id(pk))
         if services.is_expired(job):
             return Response({"detail": str(gettext_lazy("Tệp đã hết hạn lưu và đã bị xoá."))}, status=410)
         if job.status != "done":

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
+from antq.audit.conflicts import concurrent_edit_message
 from antq.audit.models import AuditAction
 from antq.audit.services import diff, record
 from antq.core.errors import ConcurrentEditError, DomainError
@@ -189,9 +190,7 @@ def suggest_unit_code(parent: OrgNode, kind: str) -> str:
 def _lock_for_change(unit: OrgNode, expected_version: int | None) -> OrgNode:
     current = OrgNode.objects.select_for_update().get(pk=unit.pk)
     if expected_version is not None and current.version != expected_version:
-        raise ConcurrentEditError(
-            _("Đơn vị này vừa được người khác sửa. Vui lòng tải lại trang để xem bản mới nhất rồi sửa lại.")
-        )
+        raise ConcurrentEditError(concurrent_edit_message(current))
     return current
 
 

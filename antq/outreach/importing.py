@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from antq.core.errors import DomainError
 from antq.core.text import fold
+from antq.core.xlsx import guarded_rows
 
 # Caps of an attendance list (not the law's: the server's). Settings may lower or raise them.
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -246,9 +247,14 @@ def _rows(upload: File) -> Iterable[Sequence[Any]]:  # type: ignore[type-arg]
             raise AttendanceFileError(_("Tệp Excel không có trang tính nào."))
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # a wrong declared dimension must not drop rows
-        yield from sheet.iter_rows(values_only=True)
+        # A damaged file may open and break only while its rows are read.
+        yield from guarded_rows(sheet.iter_rows(values_only=True), _unreadable)
     finally:
         workbook.close()
+
+
+def _unreadable(exc: Exception) -> AttendanceFileError:
+    return AttendanceFileError(_("Không đọc được tệp Excel. Hãy mở và lưu lại bằng Excel rồi thử lại."))
 
 
 def _text(raw: Any) -> str:

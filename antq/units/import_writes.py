@@ -18,7 +18,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import attrgetter
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import connection, models, transaction
+
+from antq.audit.models import AuditEvent
+from antq.audit.services import chained_rows
 
 M = TypeVar("M", bound=models.Model)
 
@@ -190,7 +193,19 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[
     For rows that need no model instance (audit events): on PostgreSQL they go to COPY as they are,
     with only the columns that need it converted (JSON); elsewhere they become instances for
     `bulk_create`, which also stamps `auto_now` fields.
+
+    Audit events are chained on the way (`audit.services.chained_rows`: the chain's lock, then
+    `prev_hash` and `hash` per row, in the order they are inserted).
     """
+    if model is AuditEvent:
+        with transaction.atomic():
+            names, rows = chained_rows(names, rows)
+            _insert_rows(model, names, rows)
+        return
+    _insert_rows(model, names, rows)
+
+
+def _insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     if not _use_copy():
         model._default_manager.bulk_create(
             (model(**dict(zip(names, row, strict=True))) for row in rows), batch_size=BATCH
@@ -230,9 +245,9 @@ def update(model: type[models.Model], objs: Sequence[models.Model], names: Seque
     assignments = ", ".join(f"{quote(f.column)} = t.{quote(f.column)}" for f in fields[1:])
     key = quote(pk.column)
     # Identifiers only (the model's own table and columns, quoted); the values travel by COPY.
-    select = f"SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
+    select = f"SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608  # nosec B608
     create = f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS {select}"
-    apply = f"UPDATE {table} AS o SET {assignments} FROM {temp} AS t WHERE o.{key} = t.{key}"  # noqa: S608
+    apply = f"UPDATE {table} AS o SET {assignments} FROM {temp} AS t WHERE o.{key} = t.{key}"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
         # Same column types as the table, no constraints; dropped once applied (and at the latest
         # with the transaction).

@@ -62,6 +62,7 @@ from antq.audit.models import AuditAction, AuditEvent
 from antq.audit.services import diff
 from antq.core.errors import DomainError
 from antq.core.text import fold
+from antq.core.xlsx import guarded_rows
 from antq.org.choices import (
     UNIT_KINDS,
     UNIT_PARENT_KINDS,
@@ -228,6 +229,8 @@ _FALSE = {"khong", "0", "false", "no", "k", "sai"}
 _GROUPED_INT = re.compile(r"\d{1,3}(?:[.,]\d{3})+")  # "1.200" / "1,200"
 _PLAIN_INT = re.compile(r"[+-]?\d+")
 _INT_MAX = 2_147_483_647  # PositiveIntegerField on every backend
+# C0 control characters and DEL, but tab and line breaks (a cell may hold several lines).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 # --- Upload ----------------------------------------------------------------------------------
@@ -360,9 +363,15 @@ def _xlsx_rows(fh: Any) -> Iterator[tuple[int | None, Iterator[Sequence[Any]]]]:
         # The declared dimension may be wrong (some tools write "A1"); reading without it never
         # drops rows. Rows then come ragged, and missing rows come as ().
         sheet.reset_dimensions()
-        yield estimate, sheet.iter_rows(values_only=True)
+        yield estimate, guarded_rows(sheet.iter_rows(values_only=True), _unreadable)
     finally:
         workbook.close()
+
+
+def _unreadable(exc: Exception) -> ImportFileError:
+    """A workbook that opened but broke while its rows were read (a damaged or cut file)."""
+    logger.warning("unreadable import workbook: %r", exc)
+    return ImportFileError(_("Không đọc được nội dung tệp. Hãy mở và lưu lại bằng Excel rồi thử lại."))
 
 
 def _declared_rows(sheet: Any) -> int | None:
@@ -481,6 +490,16 @@ def _parse_cell(column: Column, raw: Any, row: ParsedRow) -> None:
         if column.required:
             row.error(name, _("Không được để trống."))
         return  # "no change" (see `ParsedRow`)
+    control = _CONTROL.search(text)
+    if control is not None:
+        # A CSV can carry them (an XLSX cannot): invisible in every screen, refused by PostgreSQL
+        # (NUL) and by the XLSX and DOCX writers, they would break the unit's exports and documents.
+        row.error(
+            name,
+            _("Có ký tự điều khiển không hợp lệ (mã %(code)s) ở vị trí %(pos)s.")
+            % {"code": f"U+{ord(control.group()):04X}", "pos": control.start() + 1},
+        )
+        return
     if column.datatype == "int":
         try:
             row.data[name] = _to_int(raw)

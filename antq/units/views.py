@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from antq.accounts.navigation import current_node
 from antq.accounts.roles import Action
 from antq.accounts.scope import scope_of
+from antq.audit.conflicts import concurrent_edit_message
 from antq.audit.selectors import object_history
 from antq.core.errors import ConcurrentEditError, DomainError
 from antq.core.forms import VersionedReasonForm, add_service_errors
@@ -144,8 +145,22 @@ def unit_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 allow_code_change=can_change_code,
             )
-        except ConcurrentEditError as exc:
-            form.add_error(None, str(exc))
+        except ConcurrentEditError:
+            # Keep what the user typed, tell them who changed what and when, and carry the
+            # current version: saving again now is a deliberate choice, not a silent overwrite.
+            fresh = OrgNode.objects.get(pk=unit.pk)
+            retyped = request.POST.copy()
+            retyped["version"] = str(fresh.version)
+            form = UnitForm(
+                retyped,
+                instance=OrgNode.objects.get(pk=unit.pk),  # validating writes the input into it
+                parents=parents.distinct(),
+                initial={"parent": fresh.parent_id},
+                code_editable=can_change_code,
+            )
+            form.is_valid()
+            form.add_error(None, concurrent_edit_message(fresh))
+            unit = fresh
         except (DomainError, ValidationError) as exc:
             add_service_errors(form, exc)
         else:
@@ -171,6 +186,8 @@ def unit_set_active(request: AuthedHttpRequest, pk: int, active: bool) -> HttpRe
             reason=form.cleaned_data["reason"],
             expected_version=form.cleaned_data["version"],
         )
+    except ConcurrentEditError:
+        messages.error(request, concurrent_edit_message(OrgNode.objects.get(pk=unit.pk)))
     except DomainError as exc:
         messages.error(request, str(exc))
     else:

@@ -61,6 +61,8 @@ ROUTES: dict[str, Route] = {
     ),
     "coordination:campaign_edit": Route("activity_record", target=_campaign, where=WHERE),
     "api:coordination-agreement-list": Route("view", api=True),
+    # No body: whoever may record somewhere gets the field errors, the others 403.
+    "api:coordination-agreement-list POST": Route("activity_record", method="post", ok=(400,), api=True),
     "api:coordination-agreement-detail": Route("view", target=_agreement, where=WHERE, api=True),
     "api:coordination-agreement-end": Route(
         "activity_record",
@@ -89,5 +91,6 @@ ROUTES: dict[str, Route] = {
         api=True,
     ),
     "api:coordination-campaign-list": Route("view", api=True),
+    "api:coordination-campaign-list POST": Route("activity_record", method="post", ok=(400,), api=True),
     "api:coordination-campaign-detail": Route("view", target=_campaign, where=WHERE, api=True),
 }

@@ -223,6 +223,11 @@ ROUTES: dict[str, Route] = {
     "api:cycle-detail": Route("view", target=_cycle, where=CYCLE_TARGETS, api=True),
     "api:cycle-calendar": Route("view", target=_cycle, where=CYCLE_TARGETS, api=True),
     "api:registration-list": Route("view", api=True),
+    # No body: whoever may register somewhere gets the field errors, the others 403.
+    "api:registration-list POST": Route("register", method="post", ok=(400,), api=True),
+    "api:registration-detail PATCH": Route(
+        "register", target=_registration, where=RECORD_TARGETS, method="patch", data=VERSION, api=True
+    ),
     "api:registration-detail": Route("view", target=_registration, where=RECORD_TARGETS, api=True),
     "api:registration-submit": Route(
         "register", target=_registration_complete, where=RECORD_TARGETS, method="post", data=VERSION, api=True

@@ -85,7 +85,7 @@ def test_registration_round_trip(tree, cycle, admin, unit_officer, commune_polic
     assert saved.json()["missing"] == []
     stale = unit.patch(f"{API}/registrations/{pk}/", {"version": version, "note": "x"}, format="json")
     assert stale.status_code == 409
-    assert "người khác thay đổi" in stale.json()["detail"]
+    assert "Bản ghi đã được người khác sửa lúc" in stale.json()["detail"]
     version = saved.json()["version"]
     sent = unit.post(f"{API}/registrations/{pk}/submit/", {"version": version}, format="json").json()
     assert sent["status"] == RegistrationStatus.SUBMITTED

@@ -513,7 +513,7 @@ def test_two_reviewers_the_second_is_told_and_loses_nothing(tree, province_offic
         reasons={},
         expected_version=opened_version,
     )
-    with pytest.raises(ConcurrentEditError, match="người khác thay đổi"):
+    with pytest.raises(ConcurrentEditError, match="Bản ghi đã được người khác sửa lúc"):
         services.assessment_review_save(
             by=commune_police,
             scope=scope(commune_police),

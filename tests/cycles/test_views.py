@@ -284,7 +284,7 @@ def test_registration_conflict_keeps_what_was_typed(client, tree, cycle, unit_of
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Hồ sơ đã được người khác thay đổi" in page
+    assert "Bản ghi đã được người khác sửa lúc" in page
     assert 'value="77"' in page and "Hộ số 9" in page
     assert Registration.objects.get(pk=registration.pk).commitment_total != 77
 
@@ -528,7 +528,7 @@ def test_second_reviewer_gets_a_conflict_and_keeps_what_they_typed(
     )
     page = second.content.decode()
     assert second.status_code == 200
-    assert "Hồ sơ đã được người khác thay đổi sau khi bạn mở" in page
+    assert "Bản ghi đã được người khác sửa lúc" in page
     assert (
         'value="2,5"' in page
         and 'value="Báo cáo nộp chậm"' in page
@@ -702,7 +702,7 @@ def test_self_assessment_conflict_keeps_what_was_typed(client, school_officer, s
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Hồ sơ đã được người khác thay đổi sau khi bạn mở" in page
+    assert "Bản ghi đã được người khác sửa lúc" in page
     assert 'name="s:QD510.CQ.1" value="2"' in page
     assert 'name="a:TT124.CSGD.1:effective_models_count" value="3"' in page and "Ghi chú của tôi" in page
     assert Assessment.objects.get(pk=school_assessment.pk).self_scores == {"QD510.CQ.1": 1}

@@ -161,3 +161,19 @@ def test_the_background_list_export_reports_progress_once_and_writes_every_row(m
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][-2:] == ("Hạn đăng ký", "Hạn tự đánh giá")
     assert len(rows) - 1 == expected
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_tables_numbers_are_the_text_of_antq_core_numbers(language):
+    from django.utils import translation
+
+    from antq.core.numbers import count_text, percent_text
+
+    pairs = [(0, 0), (0, 1), (1, 8), (49, 400), (7996, 10000), (1, 3), (2, 3), (5, 5), (20011, 30000)]
+    pairs += [(n, d) for d in (7, 997, 123457) for n in range(0, d + 1, max(1, d // 37))]
+    with translation.override(language):
+        numbers = board.Numbers()
+        for numerator, denominator in pairs:
+            assert numbers.show(numerator, denominator, True) == percent_text(numerator, denominator)
+        for value in (0, 7, 999, 1000, 20011, 1234567, 10**9):
+            assert numbers.show(value, None, False) == count_text(value)

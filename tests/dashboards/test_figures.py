@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from antq.dashboards import selectors
+from antq.dashboards import figures, selectors
 from antq.dashboards.figures import (
     METRIC_KEYS,
     child_figures,
@@ -18,6 +18,7 @@ from antq.dashboards.figures import (
     node_and_child_figures,
     node_figures,
     year_figures,
+    years_and_child_figures,
 )
 from antq.decisions.choices import DecisionStatus
 from antq.decisions.models import DecisionItem
@@ -87,12 +88,15 @@ def test_year_figures_are_node_figures_of_each_year():
 
 def _queries(django_assert_num_queries, data) -> None:  # type: ignore[no-untyped-def]
     year = YEARS[1]
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(1):
         node_figures(data.nation, year)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(2):  # the children, then every figure
         child_figures(data.provinces[0], year)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(1):
         year_figures(data.nation, YEARS)
+    children = children_of(data.provinces[0])
+    with django_assert_num_queries(1):  # a dashboard's three years and its children
+        years_and_child_figures(data.provinces[0], YEARS, children)
 
 
 @pytest.mark.parametrize("size", [(1, 2, 4), (2, 6, 60)])
@@ -113,8 +117,8 @@ def test_a_share_never_exceeds_its_denominator():
 
 def _sum_of_children(node: OrgNode, year: int) -> dict[str, tuple[int, int | None]]:
     sums: dict[str, tuple[int, int | None]] = {}
-    for figures in child_figures(node, year).values():
-        for metric, figure in figures.items():
+    for of_child in child_figures(node, year).values():
+        for metric, figure in of_child.items():
             num, den = sums.get(metric, (0, None if figure.denominator is None else 0))
             sums[metric] = (
                 num + figure.numerator,
@@ -189,3 +193,18 @@ def test_recognition_counts_only_issued_decisions_not_revoked_ones():
 def test_good_initiative_ratings_are_read_from_the_catalogue():
     assert good_ratings() == set(ratings().effective_codes)
     assert good_ratings() == {"tot", "kha"}
+
+
+def test_the_remembered_statement_is_the_one_the_orm_composes():
+    """The statement is compiled once per shape with stand-ins, then filled with a node's path and
+    years: for every level and for one, two or three years, text and parameters equal a fresh
+    composition with the real values."""
+    data = make_dataset(provinces=2, communes=2, units=4, prefix="T")
+    nodes = [data.nation, data.provinces[1], OrgNode.objects.get(pk=data.communes[3].pk)]
+    for node in nodes:
+        for years in ([YEARS[1]], list(YEARS), [2024, 2026]):
+            for by_child in (False, True):
+                shape = figures._shape(node, years, by_child)
+                first, last = dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)
+                fresh = figures._compose(shape, node.path, years, first, last)
+                assert figures._statement(shape, node.path, years) == fresh, (node.name, years, by_child)

@@ -229,7 +229,7 @@ def _count_views(client, data) -> dict[str, int]:  # type: ignore[no-untyped-def
 
 
 # Queries of each view (session and user included), whatever the size of the data.
-VIEW_QUERIES = {"node": 24, "commune": 24, "list": 10, "overdue": 14, "xlsx": 22, "list_xlsx": 9, "api": 11}
+VIEW_QUERIES = {"node": 10, "commune": 10, "list": 10, "overdue": 14, "xlsx": 8, "list_xlsx": 9, "api": 7}
 
 
 def test_view_query_counts_do_not_grow_with_the_data(client, db):

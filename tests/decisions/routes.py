@@ -115,6 +115,8 @@ ROUTES: dict[str, Route] = {
         ok=(302,),
     ),
     "api:decision-list": Route("view", api=True),
+    # No body: whoever may draft (propose) somewhere gets the field errors, the others 403.
+    "api:decision-list POST": Route("decision_draft", method="post", ok=(400,), api=True),
     "api:decision-detail": Route("view", target=_decision(DecisionStatus.DRAFT), where=ISSUERS, api=True),
     "api:decision-issue": Route(
         "decision_issue",
@@ -148,6 +150,7 @@ ROUTES: dict[str, Route] = {
         api=True,
     ),
     "api:award-proposal-list": Route("view", api=True),
+    "api:award-proposal-list POST": Route("award_propose", method="post", ok=(400,), api=True),
     "api:award-proposal-withdraw": Route(
         "award_propose",
         target=_proposal,

@@ -73,6 +73,16 @@ ROUTES: dict[str, Route] = {
     ),
     "evidence:download": Route("view", target=document, where=WHERE),
     "api:evidence-list": Route("view", api=True),
+    # No body: whoever may file somewhere gets the field errors, the others 403.
+    "api:evidence-list POST": Route("evidence_manage", method="post", ok=(400,), api=True),
+    "api:evidence-detail PATCH": Route(
+        "evidence_manage",
+        target=document,
+        where=WHERE,
+        method="patch",
+        data={"title": "Nghị quyết (sửa)", "version": 1},
+        api=True,
+    ),
     "api:evidence-detail": Route("view", target=document, where=WHERE, api=True),
     "api:evidence-download": Route("view", target=document, where=WHERE, api=True),
     "api:evidence-links": Route(

@@ -16,7 +16,7 @@ from antq.org.models import OrgNode
 from tests.matrix import Route
 
 UNITS = ("unit", "sibling_unit", "other_unit")
-COMMUNES = ("commune", "sibling_commune")
+COMMUNES = ("commune", "sibling_commune", "other_commune")
 
 
 def _make_team(personas: dict[str, Any], node: OrgNode, kind: str) -> SecurityTeam:
@@ -112,6 +112,8 @@ ROUTES: dict[str, Route] = {
         ok=(302,),
     ),
     "api:forces-team-list": Route("view", api=True),
+    # No body: whoever may record (rate) somewhere gets the field errors, the others 403.
+    "api:forces-team-list POST": Route("activity_record", method="post", ok=(400,), api=True),
     "api:forces-team-detail": Route("view", target=_team, where=UNITS, api=True),
     "api:forces-team-members": Route(
         "activity_record",
@@ -131,6 +133,7 @@ ROUTES: dict[str, Route] = {
         data={"year": 2025, "result": "good"},
     ),
     "api:forces-round-list": Route("view", api=True),
+    "api:forces-round-list POST": Route("force_rate", method="post", ok=(400,), api=True),
     "api:forces-round-detail": Route("view", target=DRAFT, where=COMMUNES, api=True),
     "api:forces-round-ratings": Route(
         "force_rate", target=DRAFT, where=COMMUNES, method="post", api=True, data=VERSION

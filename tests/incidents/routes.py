@@ -59,6 +59,8 @@ ROUTES: dict[str, Route] = {
     ),
     "incidents:effects": Route("view", target=_effects, where=WHERE),
     "api:incident-list": Route("view", api=True),
+    # No body: whoever may record somewhere gets the field errors, the others 403.
+    "api:incident-list POST": Route("incident_record", method="post", ok=(400,), api=True),
     "api:incident-detail": Route("view", target=_incident, where=WHERE, api=True),
     "api:incident-correct": Route(
         "incident_record", target=_with_catalogue, where=WHERE, method="post", data=CORRECTION, api=True

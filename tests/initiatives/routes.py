@@ -58,6 +58,8 @@ ROUTES: dict[str, Route] = {
     "initiatives:type_toggle": Route("framework_manage", method="post", data={"type": "0"}, ok=(302,)),
     "initiatives:type_delete": Route("framework_manage", method="post", data={"type": "0"}, ok=(302,)),
     "api:initiative-list": Route("view", api=True),
+    # No body: whoever may record somewhere gets the field errors, the others 403.
+    "api:initiative-list POST": Route("activity_record", method="post", ok=(400,), api=True),
     "api:initiative-detail": Route("view", target=_initiative, where=WHERE, api=True),
     "api:initiative-type-list": Route("view", api=True),
     "api:initiative-activities": Route(

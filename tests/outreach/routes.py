@@ -76,6 +76,11 @@ ROUTES: dict[str, Route] = {
     "outreach:festival_edit": Route("activity_record", target=_festival, where=WHERE),
     "outreach:festival_held": Route("activity_record", target=_festival, where=WHERE),
     "api:outreach-session-list": Route("view", api=True),
+    # No body: whoever may record somewhere gets the field errors, the others 403.
+    "api:outreach-session-list POST": Route("activity_record", method="post", ok=(400,), api=True),
+    "api:outreach-session-detail PATCH": Route(
+        "activity_record", target=_session, where=WHERE, method="patch", data={"version": 1}, api=True
+    ),
     "api:outreach-session-detail": Route("view", target=_session, where=WHERE, api=True),
     "api:outreach-session-attendees": Route("view", target=_session, where=WHERE, api=True),
     # An empty body: the file is missing (400) once scope and action allow.
@@ -83,6 +88,10 @@ ROUTES: dict[str, Route] = {
         "activity_record", target=_session, where=WHERE, method="post", ok=(400,), api=True
     ),
     "api:festival-day-list": Route("view", api=True),
+    "api:festival-day-list POST": Route("activity_record", method="post", ok=(400,), api=True),
+    "api:festival-day-detail PATCH": Route(
+        "activity_record", target=_festival, where=WHERE, method="patch", data={"version": 1}, api=True
+    ),
     "api:festival-day-detail": Route("view", target=_festival, where=WHERE, api=True),
     "api:festival-day-held": Route(
         "activity_record", target=_festival, where=WHERE, method="post", data=HELD, api=True

@@ -69,6 +69,12 @@ def _definition(personas: dict[str, Any], tree: Any, where: str) -> dict[str, in
 VERSION = {"version": 1, "expected_version": 1}
 RETURN = {**VERSION, "reason": "Thiếu số liệu"}
 
+
+def _texts(personas: dict[str, Any], tree: Any, where: str) -> dict[str, Any]:
+    """One text per section of the definition, and the version read."""
+    return {"texts": ["Nội dung mới."] * len(_six_month().sections), "expected_version": 1}
+
+
 ROUTES: dict[str, Route] = {
     "reports:list": Route("view"),
     "reports:board": Route("view"),
@@ -93,6 +99,11 @@ ROUTES: dict[str, Route] = {
         "report_define", target=_definition, where=("province", "other_province")
     ),
     "api:report-list": Route("view", api=True),
+    # No body: whoever may write a report somewhere gets the field errors, the others 403.
+    "api:report-list POST": Route("report_write", method="post", ok=(400,), api=True),
+    "api:report-detail PATCH": Route(
+        "report_write", target=_draft, where=WHERE, method="patch", data=_texts, api=True
+    ),
     "api:report-detail": Route("view", target=_draft, where=WHERE, api=True),
     "api:report-submit": Route(
         "report_write", target=_draft, where=WHERE, method="post", data=VERSION, api=True

@@ -56,11 +56,11 @@ def test_a_province_sums_its_communes_and_the_units_it_manages(
     # Constant queries whatever the number of children.
     report.refresh_from_db()
     services.snapshot(report)  # loads the definition and the node once
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(4):
         services.snapshot(report)
     for n in range(3):
         f.unit(tree.province, f"Trường {n}", f"T52-CSGD1{n}", kind=NodeKind.SCHOOL)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(4):
         services.snapshot(report)
 
 

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 PERIOD = f"01/01/{YEAR} – 30/06/{YEAR}"
 # The report page of a province's draft, its figures taken again (whatever the number of children).
-QUERIES = 23
+QUERIES = 15
 
 
 def _return(officer, report: Report) -> Report:  # type: ignore[no-untyped-def]

@@ -193,7 +193,7 @@ def _unit(value: Any, framework: TT124Framework | None, lib: Library, problems: 
         return None
     kinds = set(framework.unit_types) if framework else lib.unit_types
     kind = data.get("type")
-    if kind not in kinds:
+    if not isinstance(kind, str) or kind not in kinds:
         problems.add(
             "unit.type", f"loại đơn vị không hợp lệ {kind!r}; chọn một trong: {', '.join(sorted(kinds))}"
         )

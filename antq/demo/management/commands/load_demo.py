@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from antq.demo.data import DEMO_PASSWORD, load_demo
+from antq.demo.totp import DEMO_TOTP_SECRET, demo_devices_exist
 from antq.org.history import HistoryDataMissing, load_pre_reform_units, read_pre_reform_data
 
 
@@ -21,3 +22,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Tài khoản minh hoạ (mật khẩu chung: {DEMO_PASSWORD}):")
         for login in logins:
             self.stdout.write(f"  {login.username:<14} {login.role} — {login.node}")
+        if demo_devices_exist():
+            self.stdout.write(
+                "Xác thực hai lớp (quantri, tinh.canbo, tinh.lanhdao, thanhtra): khoá bí mật chung "
+                f"{DEMO_TOTP_SECRET}; mã hiện tại: antq demo_totp"
+            )

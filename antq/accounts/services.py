@@ -157,15 +157,7 @@ def user_set_password(*, by: User, scope: Scope, user: User, password: str) -> N
     user.set_password(password)
     user.save(update_fields=["password"])
     Token.objects.filter(user=user).delete()
-    # File the event under a node the acting manager sees, so their own log shows it.
-    in_scope = next(
-        (
-            m.node.path
-            for m in user.memberships.select_related("node").order_by("node__path")
-            if scope.can_grant(m.node.path, m.role, m.include_descendants)
-        ),
-        "",
-    )
+    in_scope = _path_seen_by_manager(scope, user)
     record(
         actor=by,
         action=AuditAction.UPDATE,
@@ -176,13 +168,10 @@ def user_set_password(*, by: User, scope: Scope, user: User, password: str) -> N
     )
 
 
-@transaction.atomic
-def user_reset_2fa(*, by: User, scope: Scope, user: User) -> None:
-    """A manager removes a user's authenticator (a lost phone): the user enrols again at next sign-in."""
-    if not can_manage_user(scope, user):
-        raise DomainError(_("Bạn không được quản lý tài khoản này."))
-    twofactor.disable(user)
-    in_scope = next(
+def _path_seen_by_manager(scope: Scope, user: User) -> str:
+    """A node path of `user` that the acting manager sees: the event is filed there, so the
+    manager's own log shows it."""
+    return next(
         (
             m.node.path
             for m in user.memberships.select_related("node").order_by("node__path")
@@ -190,6 +179,15 @@ def user_reset_2fa(*, by: User, scope: Scope, user: User) -> None:
         ),
         "",
     )
+
+
+@transaction.atomic
+def user_reset_2fa(*, by: User, scope: Scope, user: User) -> None:
+    """A manager removes a user's authenticator (a lost phone): the user enrols again at next sign-in."""
+    if not can_manage_user(scope, user):
+        raise DomainError(_("Bạn không được quản lý tài khoản này."))
+    twofactor.disable(user)
+    in_scope = _path_seen_by_manager(scope, user)
     record(
         actor=by,
         action=AuditAction.UPDATE,

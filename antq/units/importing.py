@@ -58,6 +58,7 @@ from django.utils.translation import gettext_noop
 
 from antq.accounts.roles import Action
 from antq.accounts.scope import Scope
+from antq.audit import chain
 from antq.audit.models import AuditAction, AuditEvent
 from antq.audit.services import diff
 from antq.core.errors import DomainError
@@ -999,17 +1000,8 @@ def apply_plan(
 
     # One audit row per written unit, with the columns `audit.services.record` fills; built as
     # plain rows because 100,000 model instances cost more than writing them.
-    audit_columns = (
-        "actor_id",
-        "action",
-        "object_type",
-        "object_id",
-        "object_repr",
-        "node_path",
-        "changes",
-        "reason",
-        "at",
-    )
+    # The columns `record` fills are exactly those the chain's hash covers.
+    audit_columns = chain.FIELDS
     reason = reason[:500]
 
     def event(node: OrgNode, changes: dict[str, Any]) -> tuple[Any, ...]:

@@ -18,6 +18,8 @@ from antq.core.errors import DomainError
 from antq.criteria.models import FrameworkVersion
 from antq.demo.cycle import load_demo_cycle
 from antq.demo.totp import seed_demo_totp
+from antq.initiatives.catalogue import sync_types
+from antq.initiatives.models import InitiativeType
 from antq.org.admin_units import load_current_admin_units, province_code
 from antq.org.choices import EducationLevel, EnterpriseSize, ManagingAuthority, NodeKind
 from antq.org.models import OrgNode
@@ -198,6 +200,9 @@ def load_demo(*, seed: int = 2026, communes_limit: int | None = None) -> list[De
         # Demo accounts have a published password and a nationwide administrator.
         raise DomainError("load_demo is refused when ANTQ_PRODUCTION=1.")
     load_current_admin_units()
+    # The catalogue a migration seeds (idempotent): a database emptied by `flush`, as the browser
+    # tests' live server leaves it, has lost it.
+    sync_types(InitiativeType)
     province = OrgNode.objects.get(code=province_code(DEMO_PROVINCE))
     communes = list(OrgNode.objects.filter(parent=province, kind=NodeKind.COMMUNE).order_by("path"))
     if communes_limit:

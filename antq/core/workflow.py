@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from antq.audit.conflicts import concurrent_edit_message
 from antq.audit.models import AuditAction
 from antq.audit.services import record
 from antq.core.errors import ConcurrentEditError, DomainError
@@ -90,9 +91,7 @@ def apply_transition(
         locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)  # type: ignore[attr-defined]
         current = locked.status  # type: ignore[attr-defined]
         if expected_version is not None and locked.version != expected_version:  # type: ignore[attr-defined]
-            raise ConcurrentEditError(
-                _("Hồ sơ đã được người khác thay đổi sau khi bạn mở. Hãy tải lại trang rồi thực hiện lại.")
-            )
+            raise ConcurrentEditError(concurrent_edit_message(locked))
         transition = workflow.find(current, to)
         if not scope.allows(transition.action, node):
             raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))

@@ -369,8 +369,6 @@ def registration_accept(
 ) -> Registration:
     _require_open(registration.cycle)
     with transaction.atomic():
-        # Locked here first so that a stale version is refused with the message naming the change.
-        _locked(registration, expected_version)
         updated = apply_transition(
             registration,
             workflow=workflows.REGISTRATION,
@@ -391,7 +389,6 @@ def registration_return(
 ) -> Registration:
     _require_open(registration.cycle)
     with transaction.atomic():
-        _locked(registration, expected_version)
         updated = apply_transition(
             registration,
             workflow=workflows.REGISTRATION,
@@ -537,7 +534,6 @@ def assessment_submit(*, by: User, scope: Scope, assessment: Assessment, expecte
         _check_overrides(assessment, suggested)
     now = timezone.now()
     with transaction.atomic():
-        _locked(assessment, expected_version)
         updated = apply_transition(
             assessment,
             workflow=workflows.ASSESSMENT,
@@ -681,7 +677,6 @@ def assessment_return(
     """Send the assessment back for revision: a new round opens, the old one stays in history."""
     _require_open(assessment.cycle)
     with transaction.atomic():
-        _locked(assessment, expected_version)
         updated = apply_transition(
             assessment,
             workflow=workflows.ASSESSMENT,
@@ -751,7 +746,6 @@ def assessment_approve(
                 % {"n": len(missing), "items": ", ".join(missing)}
             )
     with transaction.atomic():
-        _locked(assessment, expected_version)
         updated = apply_transition(
             assessment,
             workflow=workflows.ASSESSMENT,

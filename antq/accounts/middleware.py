@@ -68,8 +68,8 @@ def _to_login(request: HttpRequest, message: str) -> HttpResponse:
 
 
 def _is_htmx(request: HttpRequest) -> bool:
-    # Read the header itself: django-htmx's middleware runs after this one.
-    return request.headers.get("HX-Request") == "true"
+    # django-htmx's middleware runs before this one (config/settings.py).
+    return bool(getattr(request, "htmx", False))
 
 
 def _is_api(request: HttpRequest) -> bool:

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.db.models import Q
 from django.urls import get_script_prefix, reverse
-from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
@@ -49,21 +48,6 @@ def show(figure_pair: tuple[int, int | None], is_share: bool) -> str:
     """A number as every page prints it (antq.core.numbers): "93,5%", "—", "1.204"."""
     numerator, denominator = figure_pair
     return percent_text(numerator, denominator) if is_share else count_text(numerator)
-
-
-class Numbers:
-    """`show` for a whole table: `antq.core.numbers`' text (the same characters, a test compares
-    them) with the active language's separators read once instead of once a number."""
-
-    def __init__(self) -> None:
-        marks = {".": get_format("DECIMAL_SEPARATOR"), ",": get_format("THOUSAND_SEPARATOR")}
-        self._marks = str.maketrans(marks)
-
-    def show(self, numerator: int, denominator: int | None, is_share: bool) -> str:
-        if not is_share:
-            return f"{int(numerator):,}".translate(self._marks)
-        value = share(numerator, denominator)
-        return "—" if value is None else f"{value:,f}%".translate(self._marks)
 
 
 def show_against(
@@ -356,7 +340,6 @@ def kind_columns(node: OrgNode) -> list[tuple[str, str]]:
 def by_kind_table(
     node: OrgNode, year: int, figures: dict[str, Figure], kinds: list[tuple[str, str]]
 ) -> dict[str, list[Cell]]:
-    numbers = Numbers()
     table = {}
     for key in metrics():
         figure = figures[key]
@@ -365,7 +348,7 @@ def by_kind_table(
             pair = figure.part(kind)
             cells.append(
                 Cell(
-                    numbers.show(pair[0], pair[1], figure.is_share),
+                    show(pair, figure.is_share),
                     pair[0],
                     pair[1],
                     metric_url(node, year, key, kind=kind),
@@ -395,7 +378,6 @@ def children_table(
 ) -> list[ChildRow]:
     keys = list(metrics())
     links = _child_links(node, year, keys)
-    numbers = Numbers()
     rows = []
     for child in children:
         own = figures[child.pk]
@@ -406,7 +388,7 @@ def children_table(
             before, after = links[key]
             cells.append(
                 Cell(
-                    numbers.show(f.numerator, f.denominator, f.is_share),
+                    show((f.numerator, f.denominator), f.is_share),
                     f.numerator,
                     f.denominator,
                     before + pk + after,
@@ -417,14 +399,13 @@ def children_table(
 
 
 def years_table(node: OrgNode, by_year: dict[int, dict[str, Figure]]) -> dict[str, list[Cell]]:
-    numbers = Numbers()
     table: dict[str, list[Cell]] = {}
     for year, figures in by_year.items():
         for key in metrics():
             f = figures[key]
             table.setdefault(key, []).append(
                 Cell(
-                    numbers.show(f.numerator, f.denominator, f.is_share),
+                    show((f.numerator, f.denominator), f.is_share),
                     f.numerator,
                     f.denominator,
                     metric_url(node, year, key),

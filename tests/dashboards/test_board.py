@@ -164,16 +164,32 @@ def test_the_background_list_export_reports_progress_once_and_writes_every_row(m
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_a_tables_numbers_are_the_text_of_antq_core_numbers(language):
-    from django.utils import translation
+def test_a_tables_numbers_are_the_text_of_djangos_number_format(language):
+    """antq.core.numbers formats with Python's own grouping and the language's separators read once;
+    the text is the one Django's `numberformat` gives, share by share and count by count."""
+    from decimal import Decimal
 
-    from antq.core.numbers import count_text, percent_text
+    from django.utils import numberformat, translation
+    from django.utils.formats import get_format
+
+    from antq.core.numbers import share
+
+    def reference(value: Decimal) -> str:
+        return numberformat.format(
+            value,
+            get_format("DECIMAL_SEPARATOR"),
+            decimal_pos=max(0, -int(value.as_tuple().exponent)),
+            grouping=3,
+            thousand_sep=get_format("THOUSAND_SEPARATOR"),
+            force_grouping=True,
+        )
 
     pairs = [(0, 0), (0, 1), (1, 8), (49, 400), (7996, 10000), (1, 3), (2, 3), (5, 5), (20011, 30000)]
     pairs += [(n, d) for d in (7, 997, 123457) for n in range(0, d + 1, max(1, d // 37))]
     with translation.override(language):
-        numbers = board.Numbers()
         for numerator, denominator in pairs:
-            assert numbers.show(numerator, denominator, True) == percent_text(numerator, denominator)
+            value = share(numerator, denominator)
+            expected = "—" if value is None else f"{reference(value)}%"
+            assert board.show((numerator, denominator), True) == expected
         for value in (0, 7, 999, 1000, 20011, 1234567, 10**9):
-            assert numbers.show(value, None, False) == count_text(value)
+            assert board.show((value, None), False) == reference(Decimal(value))

@@ -35,6 +35,10 @@ class Tree:
 
 @pytest.fixture
 def tree(db: None) -> Tree:
+    return build_tree()
+
+
+def build_tree() -> Tree:
     nation = f.node(NodeKind.NATION, "Toàn quốc", "VN")
     province = f.node(NodeKind.PROVINCE, "Tỉnh Gia Lai", "T52", nation)
     commune = f.node(NodeKind.COMMUNE, "Phường Quy Nhơn", "X21583", province, division="Phường")

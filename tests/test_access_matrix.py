@@ -22,15 +22,21 @@ from functools import cache
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from rest_framework.authtoken.models import Token
 
 import tests
 from antq.accounts.models import Membership
 from antq.accounts.roles import Role
+from antq.criteria import loader
 from antq.criteria.models import FrameworkVersion
+from antq.org.models import OrgNode
 from antq.units.models import ImportJob
 from tests import factories as f
+from tests.conftest import Tree, build_tree
+from tests.cycles.routes import framework_files
 from tests.matrix import KIND_OF_TARGET, Route, error_has_message, url_name
 
 # The counts at the end of the run (a terminal-summary hook in tests/matrix.py).
@@ -468,19 +474,53 @@ def test_every_api_operation_has_an_expectation():
     assert not undocumented, f"API expectations for operations the schema does not document: {undocumented}"
 
 
+# Each persona's login, role and node in the tree (the same accounts as conftest.py's fixtures).
+ACCOUNTS = {
+    "admin": ("quantri", Role.SYSTEM_ADMIN, "nation"),
+    "province_officer": ("tinh.canbo", Role.PROVINCE_OFFICER, "province"),
+    "province_leader": ("tinh.lanhdao", Role.PROVINCE_LEADER, "province"),
+    "inspector": ("thanhtra", Role.INSPECTOR, "province"),
+    "commune_police": ("xa.congan", Role.COMMUNE_POLICE, "commune"),
+    "commune_leader": ("xa.lanhdao", Role.COMMUNE_LEADER, "commune"),
+    "unit_officer": ("donvi.canbo", Role.UNIT_OFFICER, "unit"),
+}
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The tree, the personas with their API tokens and the national framework versions, built
+    once for the module's thousands of cases inside a transaction rolled back at the module's end.
+    Each case runs in a savepoint of it (pytest-django's `db`), so what one case writes is gone
+    before the next; only the ids of this shared part are kept between cases."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        tree = build_tree()
+        users = {
+            persona: f.user_with_role(username, role, getattr(tree, where))
+            for persona, (username, role, where) in ACCOUNTS.items()
+        }
+        for user in users.values():
+            Token.objects.create(user=user)
+        loader.apply(framework_files())
+        yield (
+            {name: node.pk for name, node in vars(tree).items()},
+            {persona: user.pk for persona, user in users.items()},
+        )
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def personas(
-    admin, province_officer, province_leader, inspector, commune_police, commune_leader, unit_officer
-):  # type: ignore[no-untyped-def]
-    return {
-        "admin": admin,
-        "province_officer": province_officer,
-        "province_leader": province_leader,
-        "inspector": inspector,
-        "commune_police": commune_police,
-        "commune_leader": commune_leader,
-        "unit_officer": unit_officer,
-    }
+def tree(world, db) -> Tree:  # type: ignore[no-untyped-def]
+    """Fresh instances for each case: a case that changes a node in memory leaves the next alone."""
+    pks = world[0]
+    nodes = OrgNode.objects.in_bulk(pks.values())
+    return Tree(**{name: nodes[pk] for name, pk in pks.items()})
+
+
+@pytest.fixture
+def personas(world, db) -> dict[str, User]:  # type: ignore[no-untyped-def]
+    pks = world[1]
+    users = User.objects.in_bulk(pks.values())
+    return {persona: users[pk] for persona, pk in pks.items()}
 
 
 def _resolve_target(route: Route, persona: str | None, personas, tree):  # type: ignore[no-untyped-def]
@@ -518,10 +558,8 @@ def _version(target: str, personas, tree):  # type: ignore[no-untyped-def]
     """A framework version (the agency sheet, or a variant of it) and the tree target deciding who
     sees it: None when every persona does (national, or the Gia Lai variant)."""
     from antq.accounts.scope import Scope
-    from antq.criteria import loader
     from antq.criteria.services import framework_variant_create
 
-    loader.apply(loader.read_files())
     version = FrameworkVersion.objects.get(framework__code="qd510-cq-dn-csgd", province__isnull=True)
     province = VERSION_TARGETS[target]
     if province is not None:
@@ -667,7 +705,7 @@ def test_route_answers_by_role_and_scope(client, tree, personas, name, persona, 
     if persona is not None:
         user = personas[persona]
         if route.api:
-            client.defaults["HTTP_AUTHORIZATION"] = f"Token {Token.objects.get_or_create(user=user)[0].key}"
+            client.defaults["HTTP_AUTHORIZATION"] = f"Token {Token.objects.get(user=user).key}"
         else:
             client.force_login(user)
     kwargs, visibility = _resolve_target(route, persona, personas, tree)

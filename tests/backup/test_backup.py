@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from antq.accounts.models import Membership
 from antq.backup.archive import MANIFEST, BackupError, file_member, table_member
-from antq.backup.services import backup_create, backup_restore, target_is_empty
+from antq.backup.restore import backup_restore, target_is_empty
+from antq.backup.services import backup_create
 from antq.evidence.models import EvidenceDocument
 from antq.evidence.storage import evidence_storage
 from antq.org.choices import NodeKind

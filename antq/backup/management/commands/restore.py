@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from antq.backup.archive import BackupError
-from antq.backup.services import backup_restore, backup_verify
+from antq.backup.restore import backup_restore, backup_verify
 
 
 class Command(BaseCommand):

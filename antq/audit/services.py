@@ -23,7 +23,7 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 
 from antq.audit import chain
-from antq.audit.models import AuditEvent
+from antq.audit.models import AuditAction, AuditEvent
 
 # The advisory lock key of the chain (any constant unique in the database): "antqaudt" in ASCII.
 CHAIN_LOCK = 0x616E7471_61756474
@@ -115,6 +115,20 @@ def record(
         chain_events([event])
         event.save(force_insert=True)
     return event
+
+
+def audit_export_record(*, by: User, node: Any, filters: Mapping[str, Any], rows: int) -> AuditEvent:
+    """Log a download of the audit log itself (the screen's "Xuất Excel"): a copy of the log leaving
+    the system is an event of the log, with the filters used and the rows sent. `node` is the node
+    the export was narrowed to, or the widest the user exports from."""
+
+    return record(
+        actor=by,
+        action=AuditAction.DOWNLOAD,
+        obj=node,
+        node_path=node.path,
+        changes={"kind": "audit_events", "filters": dict(filters), "rows": rows},
+    )
 
 
 def record_many(events: Iterable[AuditEvent], *, batch_size: int = 2000) -> None:

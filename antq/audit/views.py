@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import tempfile
+from dataclasses import asdict
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from antq.accounts.roles import Action
 from antq.accounts.scope import Scope, scope_of
 from antq.audit.forms import AuditFilterForm
 from antq.audit.selectors import AuditFilters, audit_filtered
+from antq.audit.services import audit_export_record
 from antq.audit.tables import audit_table
 from antq.core.http import AuthedHttpRequest
 from antq.core.xlsx import XLSX_CONTENT_TYPE, write_table_to
@@ -83,6 +85,17 @@ def event_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "audit/event_list.html", context)
 
 
+def _exported_node(scope: Scope, filters: AuditFilters) -> OrgNode:
+    """The node the export is narrowed to, or the widest one the user exports from."""
+    path = filters.node_path or min((g.path for g in exporting(scope).grants), key=len)
+    return OrgNode.objects.get(path=path)
+
+
+def _described(filters: AuditFilters) -> dict[str, str]:
+    """The filters used, as the audit event keeps them (only those set)."""
+    return {name: str(value) for name, value in asdict(filters).items() if value}
+
+
 @login_required
 def event_export(request: AuthedHttpRequest) -> HttpResponseBase:
     """The list as filtered on screen, as XLSX: events the user may both read and export."""
@@ -100,8 +113,11 @@ def event_export(request: AuthedHttpRequest) -> HttpResponseBase:
         return redirect(f"{reverse('audit:list')}?{request.GET.urlencode()}")
     # openpyxl builds the zip at the end; a temporary file keeps the table out of memory.
     out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    write_table_to(out, audit_table(events))
+    rows = write_table_to(out, audit_table(events))
     out.seek(0)
+    audit_export_record(
+        by=request.user, node=_exported_node(scope, filters), filters=_described(filters), rows=rows
+    )
     return FileResponse(
         out,
         as_attachment=True,

@@ -109,7 +109,29 @@ def test_the_xlsx_holds_the_filtered_events_in_scope_with_formulas_as_text(
     filtered = rows_of(
         b"".join(client.get(reverse("audit:export"), {"actor": "xa.congan"}).streaming_content)
     )
-    assert [row[5] for row in filtered] == ["Tổ 1 sửa"]
+    # Newest first: the first download (logged, on the commune police's commune), then the edit.
+    assert [row[5] for row in filtered] == ["Phường Quy Nhơn", "Tổ 1 sửa"]
+
+
+def test_each_download_of_the_log_is_itself_logged(
+    client: Any, tree: Tree, log: Any, commune_police: User
+) -> None:
+    client.force_login(commune_police)
+    response = client.get(reverse("audit:export"), {"type": "org.orgnode"})
+    rows = rows_of(b"".join(response.streaming_content))
+    event = AuditEvent.objects.get(action=AuditAction.DOWNLOAD)
+    assert event.actor == commune_police
+    assert (event.object_type, event.object_id) == ("org.orgnode", str(tree.commune.pk))
+    assert event.node_path == tree.commune.path
+    assert event.changes == {
+        "kind": "audit_events",
+        "filters": {"object_type": "org.orgnode"},
+        "rows": len(rows),
+    }
+    # Narrowed to a node: the event is that node's.
+    client.get(reverse("audit:export"), {"node": tree.unit.pk})
+    latest = AuditEvent.objects.filter(action=AuditAction.DOWNLOAD).latest("pk")
+    assert (latest.object_id, latest.node_path) == (str(tree.unit.pk), tree.unit.path)
 
 
 def test_a_unit_officer_reads_the_log_but_may_not_export_it(

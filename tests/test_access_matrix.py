@@ -489,10 +489,14 @@ ACCOUNTS = {
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """The tree, the personas with their API tokens and the national framework versions, built
-    once for the module's thousands of cases inside a transaction rolled back at the module's end.
-    Each case runs in a savepoint of it (pytest-django's `db`), so what one case writes is gone
-    before the next; only the ids of this shared part are kept between cases."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    once for a run of this module's thousands of cases on one worker, inside a transaction rolled
+    back when the run ends. Each case runs in a savepoint of it (pytest-django's `db`), so what one
+    case writes is gone before the next; only the ids of this shared part are kept between cases.
+    The database is unblocked only to build and to roll back: a test of this module without `db`
+    still cannot reach it."""
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
         tree = build_tree()
         users = {
             persona: f.user_with_role(username, role, getattr(tree, where))
@@ -501,11 +505,13 @@ def world(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
         for user in users.values():
             Token.objects.create(user=user)
         loader.apply(framework_files())
-        yield (
-            {name: node.pk for name, node in vars(tree).items()},
-            {persona: user.pk for persona, user in users.items()},
-        )
+    yield (
+        {name: node.pk for name, node in vars(tree).items()},
+        {persona: user.pk for persona, user in users.items()},
+    )
+    with django_db_blocker.unblock():
         transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -117,18 +117,20 @@ def record(
     return event
 
 
-def audit_export_record(*, by: User, node: Any, filters: Mapping[str, Any], rows: int) -> AuditEvent:
+def audit_export_record(*, by: User, nodes: Iterable[Any], filters: Mapping[str, Any], rows: int) -> None:
     """Log a download of the audit log itself (the screen's "Xuất Excel"): a copy of the log leaving
-    the system is an event of the log, with the filters used and the rows sent. `node` is the node
-    the export was narrowed to, or the widest the user exports from."""
-
-    return record(
-        actor=by,
-        action=AuditAction.DOWNLOAD,
-        obj=node,
-        node_path=node.path,
-        changes={"kind": "audit_events", "filters": dict(filters), "rows": rows},
-    )
+    the system is an event of the log, with the filters used and the rows sent, on each node whose
+    events it may hold (the node it was narrowed to, or the top of each subtree the user exports
+    from), so that every subtree's readers see it."""
+    described = "; ".join(f"{name}={value}" for name, value in filters.items()) or "—"
+    for node in nodes:
+        record(
+            actor=by,
+            action=AuditAction.DOWNLOAD,
+            obj=node,
+            node_path=node.path,
+            changes={"export": "audit_events", "filters": described, "rows": rows},
+        )
 
 
 def record_many(events: Iterable[AuditEvent], *, batch_size: int = 2000) -> None:

@@ -85,10 +85,13 @@ def event_list(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "audit/event_list.html", context)
 
 
-def _exported_node(scope: Scope, filters: AuditFilters) -> OrgNode:
-    """The node the export is narrowed to, or the widest one the user exports from."""
-    path = filters.node_path or min((g.path for g in exporting(scope).grants), key=len)
-    return OrgNode.objects.get(path=path)
+def _exported_nodes(scope: Scope, filters: AuditFilters) -> list[OrgNode]:
+    """The node the export is narrowed to, or the top of each subtree the user exports from."""
+    if filters.node_path:
+        return [OrgNode.objects.get(path=filters.node_path)]
+    paths = sorted({grant.path for grant in exporting(scope).grants}, key=len)
+    tops = [path for i, path in enumerate(paths) if not any(path.startswith(p) for p in paths[:i])]
+    return list(OrgNode.objects.filter(path__in=tops).order_by("path"))
 
 
 def _described(filters: AuditFilters) -> dict[str, str]:
@@ -116,7 +119,7 @@ def event_export(request: AuthedHttpRequest) -> HttpResponseBase:
     rows = write_table_to(out, audit_table(events))
     out.seek(0)
     audit_export_record(
-        by=request.user, node=_exported_node(scope, filters), filters=_described(filters), rows=rows
+        by=request.user, nodes=_exported_nodes(scope, filters), filters=_described(filters), rows=rows
     )
     return FileResponse(
         out,

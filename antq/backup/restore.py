@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files.base import ContentFile, File
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from antq.backup import archive as arc
 from antq.backup.services import (
@@ -339,12 +339,17 @@ def _restore_sequences(manifest: dict[str, Any], specs: list[TableSpec]) -> None
 def _analyze(say: Say) -> None:
     """Planner statistics for the tables just filled. Without them PostgreSQL plans every join as if
     each table held one row (nested loops over aggregates): a dashboard took minutes instead of
-    milliseconds until autovacuum came by."""
+    milliseconds until autovacuum came by. The restore is complete before this; a failure here only
+    leaves the statistics to autovacuum, and says so."""
     if connection.vendor != "postgresql":
         return
     started = time.monotonic()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    except DatabaseError as exc:
+        say(f"Đã khôi phục xong, nhưng chưa lập được thống kê (ANALYZE: {exc}); autovacuum sẽ làm sau.")
+        return
     say(f"Thống kê cho bộ lập kế hoạch truy vấn (ANALYZE): {time.monotonic() - started:.1f} s")
 
 
@@ -435,8 +440,8 @@ def backup_restore(*, path: Path, replace: bool = False, say: Say = quiet) -> Re
         except BaseException:
             plan.undo()
             raise
-    _analyze(say)
     _swap_replaced(plan)
+    _analyze(say)
     report.files_written = len(plan.written) + len(plan.replaced)
     report.files_unchanged = plan.unchanged
     report.seconds = time.monotonic() - started

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from antq.accounts.models import Membership
+from antq.accounts.roles import Role
 from antq.audit import views
 from antq.audit.models import AuditAction, AuditEvent
 from antq.audit.services import record, record_many
@@ -123,15 +125,25 @@ def test_each_download_of_the_log_is_itself_logged(
     assert event.actor == commune_police
     assert (event.object_type, event.object_id) == ("org.orgnode", str(tree.commune.pk))
     assert event.node_path == tree.commune.path
-    assert event.changes == {
-        "kind": "audit_events",
-        "filters": {"object_type": "org.orgnode"},
-        "rows": len(rows),
-    }
+    expected = {"export": "audit_events", "filters": "object_type=org.orgnode", "rows": len(rows)}
+    assert event.changes == expected
+    # Read as a person reads the log: labelled, not as a change of the node's own fields.
+    page = client.get(reverse("audit:list"), {"action": "download"}).content.decode()
+    assert "tệp xuất" in page and "bộ lọc" in page and "object_type=org.orgnode" in page
     # Narrowed to a node: the event is that node's.
     client.get(reverse("audit:export"), {"node": tree.unit.pk})
     latest = AuditEvent.objects.filter(action=AuditAction.DOWNLOAD).latest("pk")
     assert (latest.object_id, latest.node_path) == (str(tree.unit.pk), tree.unit.path)
+
+
+def test_a_download_by_someone_exporting_from_two_communes_is_logged_on_both(
+    client: Any, tree: Tree, log: Any, commune_police: User
+) -> None:
+    Membership.objects.create(user=commune_police, node=tree.sibling_commune, role=Role.COMMUNE_POLICE)
+    client.force_login(commune_police)
+    client.get(reverse("audit:export"))
+    events = AuditEvent.objects.filter(action=AuditAction.DOWNLOAD).order_by("node_path")
+    assert [e.node_path for e in events] == sorted([tree.commune.path, tree.sibling_commune.path])
 
 
 def test_a_unit_officer_reads_the_log_but_may_not_export_it(

@@ -45,6 +45,10 @@ _EXTRA_LABELS = {
     "frameworks": _lazy("bộ tiêu chí"),
     "criteria": _lazy("tiêu chí"),
     "revision": _lazy("lần ghi"),
+    # A download of the audit log (audit.services.audit_export_record).
+    "export": _lazy("tệp xuất"),
+    "filters": _lazy("bộ lọc"),
+    "rows": _lazy("số dòng"),
 }
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

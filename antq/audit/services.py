@@ -17,13 +17,17 @@ writer at a time anyway.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 
 from antq.audit import chain
 from antq.audit.models import AuditAction, AuditEvent
+
+if TYPE_CHECKING:  # the selectors read scopes and nodes; the log's writers need neither
+    from antq.audit.selectors import AuditFilters
 
 # The advisory lock key of the chain (any constant unique in the database): "antqaudt" in ASCII.
 CHAIN_LOCK = 0x616E7471_61756474
@@ -117,12 +121,12 @@ def record(
     return event
 
 
-def audit_export_record(*, by: User, nodes: Iterable[Any], filters: Mapping[str, Any], rows: int) -> None:
+def audit_export_record(*, by: User, nodes: Iterable[Any], filters: AuditFilters, rows: int) -> None:
     """Log a download of the audit log itself (the screen's "Xuất Excel"): a copy of the log leaving
-    the system is an event of the log, with the filters used and the rows sent, on each node whose
-    events it may hold (the node it was narrowed to, or the top of each subtree the user exports
-    from), so that every subtree's readers see it."""
-    described = "; ".join(f"{name}={value}" for name, value in filters.items()) or "—"
+    the system is an event of the log, with the filters set and the rows sent, on each node whose
+    events it may hold (the node it was narrowed to, or each node the user exports from), so that
+    every subtree's readers see it."""
+    described = "; ".join(f"{name}={value}" for name, value in asdict(filters).items() if value) or "—"
     for node in nodes:
         record(
             actor=by,

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import tempfile
-from dataclasses import asdict
 from typing import Any
 
 from django.contrib import messages
@@ -86,17 +85,10 @@ def event_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def _exported_nodes(scope: Scope, filters: AuditFilters) -> list[OrgNode]:
-    """The node the export is narrowed to, or the top of each subtree the user exports from."""
+    """The node the export is narrowed to, or each node the user exports from."""
     if filters.node_path:
         return [OrgNode.objects.get(path=filters.node_path)]
-    paths = sorted({grant.path for grant in exporting(scope).grants}, key=len)
-    tops = [path for i, path in enumerate(paths) if not any(path.startswith(p) for p in paths[:i])]
-    return list(OrgNode.objects.filter(path__in=tops).order_by("path"))
-
-
-def _described(filters: AuditFilters) -> dict[str, str]:
-    """The filters used, as the audit event keeps them (only those set)."""
-    return {name: str(value) for name, value in asdict(filters).items() if value}
+    return list(OrgNode.objects.filter(pk__in=exporting(scope).root_nodes()).order_by("path"))
 
 
 @login_required
@@ -118,9 +110,7 @@ def event_export(request: AuthedHttpRequest) -> HttpResponseBase:
     out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     rows = write_table_to(out, audit_table(events))
     out.seek(0)
-    audit_export_record(
-        by=request.user, nodes=_exported_nodes(scope, filters), filters=_described(filters), rows=rows
-    )
+    audit_export_record(by=request.user, nodes=_exported_nodes(scope, filters), filters=filters, rows=rows)
     return FileResponse(
         out,
         as_attachment=True,

@@ -1,0 +1,201 @@
+"""The two readers of an .xlsx upload (core.xlsx_fast's calamine, openpyxl's streaming reader) give
+the import the same rows, and a file calamine could not read safely goes to openpyxl."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from antq.core import xlsx_fast
+from antq.units import importing
+
+
+def _workbook_bytes(fill: Any) -> bytes:
+    book = Workbook()
+    fill(book)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _openpyxl_texts(content: bytes) -> list[list[str]]:
+    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    sheet = book.worksheets[0]
+    sheet.reset_dimensions()
+    return _texts(sheet.iter_rows(values_only=True))
+
+
+def _fast_texts(content: bytes) -> list[list[str]]:
+    found = xlsx_fast.fast_rows(io.BytesIO(content))
+    assert found is not None, "calamine should have read this file"
+    return _texts(found[1])
+
+
+def _texts(rows: Any) -> list[list[str]]:
+    """Each row as the import reads its cells (`importing._text`), trailing blanks dropped."""
+    out = [[importing._text(cell) for cell in row] for row in rows]
+    for row in out:
+        while row and not row[-1]:
+            row.pop()
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def _varied(book: Workbook) -> None:
+    sheet = book.active
+    sheet["C3"] = "Mã"  # the data starts away from A1: row and column numbers must still be right
+    sheet["D3"] = "Tên có dấu: Thôn Bắc Hà"
+    sheet["C4"] = 12345
+    sheet["D4"] = 2.5
+    sheet["E4"] = True
+    sheet["F4"] = False
+    sheet["C6"] = date(2025, 7, 1)
+    sheet["D6"] = datetime(2025, 7, 1, 8, 30)  # noqa: DTZ001 - a spreadsheet cell has no time zone
+    sheet["E6"] = "  khoảng trắng  "
+    sheet["F6"] = 0
+    sheet["H9"] = "xa"
+    book.create_sheet("Hướng dẫn")["A1"] = "a second sheet is not read"
+
+
+def test_both_readers_give_the_import_the_same_cells() -> None:
+    content = _workbook_bytes(_varied)
+    fast = _fast_texts(content)
+    assert fast == _openpyxl_texts(content)
+    assert fast[2][2:4] == ["Mã", "Tên có dấu: Thôn Bắc Hà"]  # row 3, column C
+    assert fast[3][2:6] == ["12345", "2.5", "có", "không"]
+    assert fast[5][2:4] == ["2025-07-01", "2025-07-01 08:30:00"]
+
+
+def test_the_first_worksheet_is_read_even_behind_a_chart_sheet() -> None:
+    def fill(book: Workbook) -> None:
+        book.active["A1"] = "first"
+        book.create_chartsheet("Biểu đồ", 0)
+
+    assert _fast_texts(_workbook_bytes(fill)) == [["first"]]
+
+
+def test_a_cell_far_away_sends_the_file_to_openpyxl() -> None:
+    """calamine would allocate the whole A1:XFD1048576 rectangle and abort the process."""
+
+    def fill(book: Workbook) -> None:
+        book.active["A1"] = "x"
+        book.active["XFD1048576"] = "y"
+
+    assert xlsx_fast.fast_rows(io.BytesIO(_workbook_bytes(fill))) is None
+
+
+def test_the_cell_budget_decides(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fill(book: Workbook) -> None:
+        book.active["D100"] = "x"  # a 100 × 4 rectangle
+
+    content = _workbook_bytes(fill)
+    monkeypatch.setattr(xlsx_fast, "MAX_CELLS", 400)
+    assert xlsx_fast.fast_rows(io.BytesIO(content)) is not None
+    monkeypatch.setattr(xlsx_fast, "MAX_CELLS", 399)
+    assert xlsx_fast.fast_rows(io.BytesIO(content)) is None
+
+
+def _rewritten(content: bytes, change: Any) -> bytes:
+    """The same archive with its first worksheet's XML passed through `change`."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = change(data)
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def _two_cells(book: Workbook) -> None:
+    book.active["A1"] = "x"
+    book.active["B2"] = "y"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # A cell without its position: calamine would place it after the previous one.
+        lambda xml: xml.replace(b'<c r="B2"', b"<c", 1),
+        # A row without its position.
+        lambda xml: xml.replace(b'<row r="2"', b"<row", 1),
+        # The position hidden inside another attribute's value is not a position.
+        lambda xml: xml.replace(b'<c r="B2"', b"<c foo=' r=\"B2\"'", 1),
+        # A namespace prefix changes nothing.
+        lambda xml: xml.replace(b'<c r="B2"', b"<x:c", 1),
+    ],
+    ids=["cell", "row", "hidden", "prefixed"],
+)
+def test_an_element_without_its_position_sends_the_file_to_openpyxl(change: Any) -> None:
+    content = _rewritten(_workbook_bytes(_two_cells), change)
+    assert xlsx_fast.fast_rows(io.BytesIO(content)) is None
+
+
+def test_elements_cut_by_the_reading_chunks_are_scanned_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fill(book: Workbook) -> None:
+        for n in range(1, 60):
+            book.active.cell(row=n, column=1 + n % 7, value=f"ô {n}")
+
+    content = _workbook_bytes(fill)
+    whole = xlsx_fast._placed_extent(zipfile.ZipFile(io.BytesIO(content)))
+    assert whole == (59, 7)
+    for size in (5, 7, 13):  # element starts and ends fall everywhere in the chunks
+        monkeypatch.setattr(xlsx_fast, "_CHUNK", size)
+        assert xlsx_fast._placed_extent(zipfile.ZipFile(io.BytesIO(content))) == whole
+
+
+def test_a_file_calamine_cannot_read_is_left_to_openpyxl() -> None:
+    content = _rewritten(_workbook_bytes(_two_cells), lambda xml: xml.replace(b"</sheetData>", b""))
+    assert xlsx_fast.fast_rows(io.BytesIO(content)) is None
+
+
+def _stored(media: Path, content: bytes) -> str:
+    (media / "imports").mkdir(parents=True, exist_ok=True)
+    (media / "imports" / "f.xlsx").write_bytes(content)
+    return "imports/f.xlsx"
+
+
+def _import_rows(name: str) -> list[Sequence[Any]]:
+    with importing.open_rows(name) as (_estimate, rows):
+        return [list(row) for row in rows]
+
+
+def test_the_import_reads_an_ordinary_file_with_calamine(
+    settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    name = _stored(tmp_path, _workbook_bytes(_two_cells))
+
+    def no_openpyxl(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("openpyxl was used")
+
+    monkeypatch.setattr("openpyxl.load_workbook", no_openpyxl)
+    assert _texts(_import_rows(name)) == [["x"], ["", "y"]]
+
+
+def test_the_import_reads_a_refused_file_with_openpyxl(
+    settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    content = _rewritten(_workbook_bytes(_two_cells), lambda xml: re.sub(rb'<c r="B2"', b"<c", xml))
+    name = _stored(tmp_path, content)
+    calls = []
+    real = load_workbook
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("openpyxl.load_workbook", counted)
+    assert _texts(_import_rows(name)) == _openpyxl_texts(content)
+    assert len(calls) == 1

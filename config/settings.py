@@ -332,6 +332,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 250_000)
+# The child process that reads an .xlsx with python-calamine (core.xlsx_fast): beyond these it is
+# ended and the file is read by openpyxl instead.
+IMPORT_READER_MAX_MB = env_int("IMPORT_READER_MAX_MB", 2048)
+IMPORT_READER_MAX_SECONDS = env_int("IMPORT_READER_MAX_SECONDS", 120)
 # Background exports (issue 6): how long a finished file stays downloadable before
 # `antq purge_exports` removes it.
 EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 72)

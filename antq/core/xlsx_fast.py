@@ -1,93 +1,108 @@
-"""Reading a workbook's first worksheet with python-calamine (Rust), when that is safe.
+"""Reading a workbook's first worksheet with python-calamine (Rust), in a child process with limits.
 
-calamine reads an .xlsx about eight times faster than openpyxl's streaming reader, but it loads a
-sheet as one rectangle sized by its farthest cell before giving a single row: a file with a cell
-at A1 and another at XFD1048576 asks for half a terabyte and aborts the whole process, with no
-Python exception to catch (calamine issue 428). So the archive is scanned first, streaming, with
-one regular expression: every row and cell element must begin with its position (`r="…"`, as
-Excel, LibreOffice, Google Sheets and openpyxl all write it) and the farthest position must keep
-the rectangle under MAX_CELLS. A file that fails the scan is not refused: `fast_rows` answers None
-and the caller reads it with openpyxl's streaming reader, slower but bounded.
-
-Every part of the archive is scanned, not only the sheet calamine will open: which part that is
-comes from the workbook's relationships, and a reader of ours resolving them differently from
-calamine's would be a way around the scan.
+calamine reads an .xlsx several times faster than openpyxl's streaming reader, but it loads a sheet
+as one rectangle sized by its farthest cell before giving a single row: a file with a cell at A1
+and another at XFD1048576 asks for half a terabyte and aborts the process, with no Python exception
+to catch (calamine issue 428). Deciding beforehand which files are safe would mean parsing the XML
+exactly as calamine's parser does (it accepts more than XML allows), so calamine runs in a child
+process (`core.xlsx_child`) under a memory and a CPU limit, and the rows come back as JSON lines,
+streamed: a file that kills the child costs that child, and is then read by openpyxl's streaming
+reader, slower but bounded. So does a file calamine would read differently from openpyxl (error
+cells, a sheet calamine cannot decode): `fast_rows` answers None and the caller uses openpyxl.
 """
 
 from __future__ import annotations
 
-import re
-import zipfile
+import json
+import logging
+import subprocess  # runs our own reader module with fixed arguments  # nosec B404
+import sys
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
 from typing import IO, Any
 
-# The rectangle calamine may allocate (about 32 bytes a cell): 250,000 rows of 32 columns.
-MAX_CELLS = 8_000_000
-_CHUNK = 1 << 20
+from django.conf import settings
 
-# A row or cell element, with or without a namespace prefix…
-_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|row)(?=[\s/>])")
-# …and the same element whose first attribute is its position: the only form accepted. The
-# position being the first attribute is what makes it a real attribute, not text inside another
-# attribute's quoted value.
-_PLACED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:c|row)\s+r\s*=\s*[\"']([A-Z]{0,3})(\d{1,7})[\"']")
+logger = logging.getLogger(__name__)
 
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
-    return number
+_TAGS = {
+    "datetime": datetime.fromisoformat,
+    "date": date.fromisoformat,
+    "time": time.fromisoformat,
+    "timedelta": lambda seconds: timedelta(seconds=float(seconds)),
+}
 
 
-def _placed_extent(archive: zipfile.ZipFile) -> tuple[int, int] | None:
-    """(farthest row, farthest column) over every part, or None if an element lacks its position."""
-    rows = columns = 0
-    for info in archive.infolist():
-        tail = b""
-        with archive.open(info) as part:
-            while chunk := part.read(_CHUNK):
-                buffer = tail + chunk
-                # An element cut by the chunk's end is kept whole for the next round.
-                cut = buffer.rfind(b"<")
-                done, tail = (buffer[:cut], buffer[cut:]) if cut >= 0 else (buffer, b"")
-                placed = _PLACED.findall(done)
-                if len(placed) != len(_ELEMENT.findall(done)):
-                    return None
-                if placed:
-                    rows = max(rows, max(int(digits) for _letters, digits in placed))
-                    columns = max(columns, max(_column_number(letters) for letters in {p[0] for p in placed}))
-            placed = _PLACED.findall(tail)
-            if len(placed) != len(_ELEMENT.findall(tail)):
-                return None
-            for letters, digits in placed:
-                rows, columns = max(rows, int(digits)), max(columns, _column_number(letters))
-    return rows, columns
+def _untagged(obj: dict[str, Any]) -> Any:
+    """A date or duration the child wrote as {"$": kind, "v": value}; any other object as it is."""
+    kind = obj.get("$")
+    return _TAGS[kind](obj["v"]) if kind in _TAGS and len(obj) == 2 else obj
 
 
-def fast_rows(fh: IO[bytes]) -> tuple[int, Iterator[Sequence[Any]]] | None:
-    """(row count, rows from row 1 and column A) of the first worksheet, read by calamine; None
-    when the file fails the scan or calamine cannot read it (the caller then uses openpyxl, whose
-    messages describe a broken file). Blank cells come as "" rather than None."""
-    from python_calamine import CalamineWorkbook, SheetTypeEnum
+def _lines(process: subprocess.Popen[bytes]) -> Iterator[Any]:
+    assert process.stdout is not None  # noqa: S101 - opened with stdout=PIPE
+    for line in process.stdout:
+        yield json.loads(line, object_hook=_untagged)
 
+
+@contextmanager
+def fast_rows(fh: IO[bytes]) -> Iterator[tuple[int, Iterator[Sequence[Any]]] | None]:
+    """(row count, rows from row 1 and column A) of the first worksheet, or None: the file is for
+    openpyxl (it killed the child, calamine failed on it, or it has cells calamine reads otherwise).
+
+    Rows are read from the child while they are consumed; the child is ended on leaving.
+    """
+    fh.seek(0)
+    data = fh.read()
+    fh.seek(0)
+    command = [
+        sys.executable,
+        "-I",  # isolated: no user site, no PYTHON* variables, no current directory on the path
+        "-m",
+        "antq.core.xlsx_child",
+        str(settings.IMPORT_READER_MAX_MB * 1024 * 1024),
+        str(settings.IMPORT_READER_MAX_SECONDS),
+    ]
+    process = subprocess.Popen(  # noqa: S603 - fixed argument list, no shell  # nosec B603
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
     try:
-        fh.seek(0)
-        with zipfile.ZipFile(fh) as archive:
-            extent = _placed_extent(archive)
-        if extent is None or extent[0] * max(extent[1], 1) > MAX_CELLS:
-            return None
-        fh.seek(0)
-        workbook = CalamineWorkbook.from_filelike(fh)
-        first = next((m.name for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet), None)
-        if first is None:
-            return None
-        sheet = workbook.get_sheet_by_name(first)
-        rows = sheet.to_python(skip_empty_area=False)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # noqa: BLE001 - a Rust panic arrives as pyo3's PanicException (BaseException)
-        return None
+        header = _header(process, data)
+        if header is None:
+            yield None
+            return
+        yield header, _rows(process)
     finally:
-        fh.seek(0)
-    return len(rows), iter(rows)
+        process.kill()
+        process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def _header(process: subprocess.Popen[bytes], data: bytes) -> int | None:
+    """The row count the child announces once the sheet is loaded; None if it fell back or died."""
+    assert process.stdin is not None  # noqa: S101 - opened with stdin=PIPE
+    try:
+        process.stdin.write(data)
+        process.stdin.close()
+        first = next(_lines(process), None)
+    except (OSError, ValueError) as exc:  # a broken pipe (the child died), an unreadable line
+        logger.info("xlsx read by openpyxl: child failed (%r)", exc)
+        return None
+    if not isinstance(first, dict) or not isinstance(first.get("rows"), int):
+        reason = first.get("fallback") if isinstance(first, dict) else f"exit {process.wait()}"
+        logger.info("xlsx read by openpyxl: %s", reason)
+        return None
+    return int(first["rows"])
+
+
+def _rows(process: subprocess.Popen[bytes]) -> Iterator[Sequence[Any]]:
+    for chunk in _lines(process):
+        if isinstance(chunk, dict):
+            if chunk.get("end"):
+                return
+            break
+        yield from chunk
+    # The child stopped before its last line: a limit reached while reading.
+    raise ValueError(f"xlsx reader stopped (exit {process.wait()})")

@@ -351,12 +351,12 @@ def open_rows(name: str) -> Iterator[tuple[int | None, Iterator[Sequence[Any]]]]
 def _xlsx_rows(fh: Any) -> Iterator[tuple[int | None, Iterator[Sequence[Any]]]]:
     from openpyxl import load_workbook
 
-    # calamine when the file passes its safety scan (core.xlsx_fast), openpyxl's streaming reader
-    # otherwise: the same rows either way (tests/units/test_import_readers.py).
-    fast = fast_rows(fh)
-    if fast is not None:
-        yield fast
-        return
+    # calamine in a child process with limits (core.xlsx_fast); openpyxl's streaming reader for a
+    # file the child could not read (tests/units/test_import_readers.py).
+    with fast_rows(fh) as fast:
+        if fast is not None:
+            yield fast
+            return
     try:
         workbook = load_workbook(fh, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a broken file

@@ -1,5 +1,5 @@
-"""The two readers of an .xlsx upload (core.xlsx_fast's calamine, openpyxl's streaming reader) give
-the import the same rows, and a file calamine could not read safely goes to openpyxl."""
+"""The two readers of an .xlsx upload (core.xlsx_fast's calamine in a child process, openpyxl's
+streaming reader) give the import the same rows, and a file the child cannot read goes to openpyxl."""
 
 from __future__ import annotations
 
@@ -33,8 +33,13 @@ def _openpyxl_texts(content: bytes) -> list[list[str]]:
     return _texts(sheet.iter_rows(values_only=True))
 
 
+def _fast(content: bytes) -> tuple[int, list[list[Any]]] | None:
+    with xlsx_fast.fast_rows(io.BytesIO(content)) as found:
+        return None if found is None else (found[0], [list(row) for row in found[1]])
+
+
 def _fast_texts(content: bytes) -> list[list[str]]:
-    found = xlsx_fast.fast_rows(io.BytesIO(content))
+    found = _fast(content)
     assert found is not None, "calamine should have read this file"
     return _texts(found[1])
 
@@ -83,25 +88,25 @@ def test_the_first_worksheet_is_read_even_behind_a_chart_sheet() -> None:
     assert _fast_texts(_workbook_bytes(fill)) == [["first"]]
 
 
-def test_a_cell_far_away_sends_the_file_to_openpyxl() -> None:
-    """calamine would allocate the whole A1:XFD1048576 rectangle and abort the process."""
+def test_a_cell_far_away_ends_the_child_not_the_worker() -> None:
+    """calamine allocates the whole A1:XFD1048576 rectangle: the child dies of its memory limit."""
 
     def fill(book: Workbook) -> None:
         book.active["A1"] = "x"
         book.active["XFD1048576"] = "y"
 
-    assert xlsx_fast.fast_rows(io.BytesIO(_workbook_bytes(fill))) is None
+    assert _fast(_workbook_bytes(fill)) is None
 
 
-def test_the_cell_budget_decides(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_memory_limit_decides(settings: Any) -> None:
     def fill(book: Workbook) -> None:
-        book.active["D100"] = "x"  # a 100 × 4 rectangle
+        book.active["A1"] = "x"
+        book.active["AF250000"] = "y"  # 8 million cells: a few hundred MB in calamine
 
     content = _workbook_bytes(fill)
-    monkeypatch.setattr(xlsx_fast, "MAX_CELLS", 400)
-    assert xlsx_fast.fast_rows(io.BytesIO(content)) is not None
-    monkeypatch.setattr(xlsx_fast, "MAX_CELLS", 399)
-    assert xlsx_fast.fast_rows(io.BytesIO(content)) is None
+    assert _fast(content) is not None
+    settings.IMPORT_READER_MAX_MB = 200
+    assert _fast(content) is None
 
 
 def _rewritten(content: bytes, change: Any) -> bytes:
@@ -125,38 +130,52 @@ def _two_cells(book: Workbook) -> None:
 @pytest.mark.parametrize(
     "change",
     [
-        # A cell without its position: calamine would place it after the previous one.
-        lambda xml: xml.replace(b'<c r="B2"', b"<c", 1),
-        # A row without its position.
-        lambda xml: xml.replace(b'<row r="2"', b"<row", 1),
-        # The position hidden inside another attribute's value is not a position.
-        lambda xml: xml.replace(b'<c r="B2"', b"<c foo=' r=\"B2\"'", 1),
-        # A namespace prefix changes nothing.
-        lambda xml: xml.replace(b'<c r="B2"', b"<x:c", 1),
+        # Positions calamine and a scan of the XML would read differently (helper-69's review):
+        # the last of two `r`, a `<` inside a value, an empty namespace prefix.
+        lambda xml: xml.replace(b'<c r="B2"', b'<c r="B2" r="XFD1048576"', 1),
+        lambda xml: xml.replace(b'<c r="B2"', b'<c r="B2" x="<" r="XFD1048576"', 1),
+        lambda xml: xml.replace(b'<c r="B2"', b'<:c r="XFD1048576"', 1).replace(
+            b"</c></row></sheetData>", b"</:c></row></sheetData>"
+        ),
     ],
-    ids=["cell", "row", "hidden", "prefixed"],
+    ids=["second-r", "lt-in-value", "empty-prefix"],
 )
-def test_an_element_without_its_position_sends_the_file_to_openpyxl(change: Any) -> None:
+def test_crafted_far_positions_end_the_child_not_the_worker(change: Any) -> None:
     content = _rewritten(_workbook_bytes(_two_cells), change)
-    assert xlsx_fast.fast_rows(io.BytesIO(content)) is None
+    found = _fast(content)
+    assert found is None
 
 
-def test_elements_cut_by_the_reading_chunks_are_scanned_whole(monkeypatch: pytest.MonkeyPatch) -> None:
-    def fill(book: Workbook) -> None:
-        for n in range(1, 60):
-            book.active.cell(row=n, column=1 + n % 7, value=f"ô {n}")
+def _with_error_cell() -> bytes:
+    """B2 holds #N/A, as a failed VLOOKUP leaves it."""
+    return _rewritten(
+        _workbook_bytes(_two_cells),
+        lambda xml: re.sub(
+            rb'<c r="B2" t="inlineStr"><is><t>y</t></is></c>', b'<c r="B2" t="e"><v>#N/A</v></c>', xml
+        ),
+    )
 
-    content = _workbook_bytes(fill)
-    whole = xlsx_fast._placed_extent(zipfile.ZipFile(io.BytesIO(content)))
-    assert whole == (59, 7)
-    for size in (5, 7, 13):  # element starts and ends fall everywhere in the chunks
-        monkeypatch.setattr(xlsx_fast, "_CHUNK", size)
-        assert xlsx_fast._placed_extent(zipfile.ZipFile(io.BytesIO(content))) == whole
+
+def test_error_cells_are_read_by_openpyxl_which_keeps_their_text() -> None:
+    content = _with_error_cell()
+    assert b"#N/A" in zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+    assert _fast(content) is None
+    assert _openpyxl_texts(content) == [["x"], ["", "#N/A"]]
+
+
+def test_an_empty_sheet_is_left_to_openpyxl() -> None:
+    assert _fast(_workbook_bytes(lambda book: None)) is None
 
 
 def test_a_file_calamine_cannot_read_is_left_to_openpyxl() -> None:
     content = _rewritten(_workbook_bytes(_two_cells), lambda xml: xml.replace(b"</sheetData>", b""))
-    assert xlsx_fast.fast_rows(io.BytesIO(content)) is None
+    assert _fast(content) is None
+
+
+def test_the_row_count_is_announced_before_the_rows() -> None:
+    found = _fast(_workbook_bytes(_varied))
+    assert found is not None
+    assert found[0] == len(found[1]) == 9
 
 
 def _stored(media: Path, content: bytes) -> str:
@@ -187,7 +206,7 @@ def test_the_import_reads_a_refused_file_with_openpyxl(
     settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    content = _rewritten(_workbook_bytes(_two_cells), lambda xml: re.sub(rb'<c r="B2"', b"<c", xml))
+    content = _with_error_cell()
     name = _stored(tmp_path, content)
     calls = []
     real = load_workbook

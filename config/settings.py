@@ -333,8 +333,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 250_000)
 # The child process that reads an .xlsx with python-calamine (core.xlsx_fast): beyond these it is
-# ended and the file is read by openpyxl instead.
-IMPORT_READER_MAX_MB = env_int("IMPORT_READER_MAX_MB", 2048)
+# ended and the file is read by openpyxl instead. Its address space (not its resident memory) is
+# what is limited: a 100,000-row file of 24 columns reads within 200 MB of it, a sheet spanning
+# 8 million cells within 300 MB. Each import being checked has one child beside its worker.
+IMPORT_READER_MAX_MB = env_int("IMPORT_READER_MAX_MB", 768)
 IMPORT_READER_MAX_SECONDS = env_int("IMPORT_READER_MAX_SECONDS", 120)
 # Background exports (issue 6): how long a finished file stays downloadable before
 # `antq purge_exports` removes it.

@@ -4,11 +4,14 @@ calamine reads an .xlsx several times faster than openpyxl's streaming reader, b
 as one rectangle sized by its farthest cell before giving a single row: a file with a cell at A1
 and another at XFD1048576 asks for half a terabyte and aborts the process, with no Python exception
 to catch (calamine issue 428). Deciding beforehand which files are safe would mean parsing the XML
-exactly as calamine's parser does (it accepts more than XML allows), so calamine runs in a child
-process (`core.xlsx_child`) under a memory and a CPU limit, and the rows come back as JSON lines,
-streamed: a file that kills the child costs that child, and is then read by openpyxl's streaming
-reader, slower but bounded. So does a file calamine would read differently from openpyxl (error
-cells, a sheet calamine cannot decode): `fast_rows` answers None and the caller uses openpyxl.
+exactly as calamine's parser does (it accepts more than XML allows; a regular-expression scan was
+tried and broken in review), so calamine runs in a child process (`core.xlsx_child`) under memory,
+CPU and wall-clock limits, and the rows come back as JSON lines of bounded size, streamed.
+
+A file the child does not read to its end is read by openpyxl's streaming reader, slower but
+bounded: `fast_rows` answers None before the first row (limit reached while loading, calamine
+error, error cells, an empty sheet), or the rows raise `ReaderStopped` later (a limit reached while
+sending, a line too long, text longer than Excel allows), and the caller starts again with openpyxl.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import json
 import logging
 import subprocess  # runs our own reader module with fixed arguments  # nosec B404
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
@@ -26,6 +30,10 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
+# The longest line the parent accepts from the child: the child cuts chunks at 1 MiB, so only one
+# huge row exceeds this, and such a row is openpyxl's to read (it shares repeated strings).
+MAX_LINE = 16 << 20
+
 _TAGS = {
     "datetime": datetime.fromisoformat,
     "date": date.fromisoformat,
@@ -34,29 +42,30 @@ _TAGS = {
 }
 
 
+class ReaderStopped(Exception):
+    """The child stopped after sending rows: the caller must read the file again with openpyxl."""
+
+
 def _untagged(obj: dict[str, Any]) -> Any:
-    """A date or duration the child wrote as {"$": kind, "v": value}; any other object as it is."""
+    """A date or duration the child wrote as {"$": kind, "v": value}; any other object as it is
+    (cell text is always a JSON string, so only the child's tags and lines are objects)."""
     kind = obj.get("$")
     return _TAGS[kind](obj["v"]) if kind in _TAGS and len(obj) == 2 else obj
 
 
-def _lines(process: subprocess.Popen[bytes]) -> Iterator[Any]:
+def _line(process: subprocess.Popen[bytes]) -> Any:
+    """The child's next line, decoded; None at its end. Raises ValueError for a line too long."""
     assert process.stdout is not None  # noqa: S101 - opened with stdout=PIPE
-    for line in process.stdout:
-        yield json.loads(line, object_hook=_untagged)
+    line = process.stdout.readline(MAX_LINE)
+    if not line:
+        return None
+    if not line.endswith(b"\n"):
+        raise ValueError(f"line longer than {MAX_LINE} bytes")
+    return json.loads(line, object_hook=_untagged)
 
 
-@contextmanager
-def fast_rows(fh: IO[bytes]) -> Iterator[tuple[int, Iterator[Sequence[Any]]] | None]:
-    """(row count, rows from row 1 and column A) of the first worksheet, or None: the file is for
-    openpyxl (it killed the child, calamine failed on it, or it has cells calamine reads otherwise).
-
-    Rows are read from the child while they are consumed; the child is ended on leaving.
-    """
-    fh.seek(0)
-    data = fh.read()
-    fh.seek(0)
-    command = [
+def _command() -> list[str]:
+    return [
         sys.executable,
         "-I",  # isolated: no user site, no PYTHON* variables, no current directory on the path
         "-m",
@@ -64,45 +73,77 @@ def fast_rows(fh: IO[bytes]) -> Iterator[tuple[int, Iterator[Sequence[Any]]] | N
         str(settings.IMPORT_READER_MAX_MB * 1024 * 1024),
         str(settings.IMPORT_READER_MAX_SECONDS),
     ]
-    process = subprocess.Popen(  # noqa: S603 - fixed argument list, no shell  # nosec B603
-        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-    )
+
+
+@contextmanager
+def fast_rows(fh: IO[bytes]) -> Iterator[tuple[int, Iterator[Sequence[Any]]] | None]:
+    """(row count, rows from row 1 and column A) of the first worksheet, or None: the file is for
+    openpyxl. Rows are read from the child while they are consumed; the child ends on leaving."""
+    fh.seek(0)
+    data = fh.read()
+    fh.seek(0)
+    try:
+        process = subprocess.Popen(  # noqa: S603 - fixed argument list, no shell  # nosec B603
+            _command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={"LC_ALL": "C.UTF-8"},  # nothing of the worker's (secret key, database address)
+        )
+    except OSError:
+        logger.warning("xlsx reader child could not start; openpyxl reads the file", exc_info=True)
+        yield None
+        return
+    # The CPU limit does not count waiting (a machine swapping); this does, at twice its length.
+    watchdog = threading.Timer(2 * settings.IMPORT_READER_MAX_SECONDS, process.kill)
+    watchdog.start()
     try:
         header = _header(process, data)
-        if header is None:
-            yield None
-            return
-        yield header, _rows(process)
+        yield None if header is None else (header[0], _rows(process, header[1]))
     finally:
+        watchdog.cancel()
         process.kill()
         process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
+        for pipe in (process.stdin, process.stdout):
+            if pipe is not None:
+                pipe.close()
 
 
-def _header(process: subprocess.Popen[bytes], data: bytes) -> int | None:
-    """The row count the child announces once the sheet is loaded; None if it fell back or died."""
+def _header(process: subprocess.Popen[bytes], data: bytes) -> tuple[int, int] | None:
+    """(row count, blank columns on the left) the child announces once the sheet is loaded; None if
+    it fell back or died."""
     assert process.stdin is not None  # noqa: S101 - opened with stdin=PIPE
     try:
         process.stdin.write(data)
         process.stdin.close()
-        first = next(_lines(process), None)
+        first = _line(process)
     except (OSError, ValueError) as exc:  # a broken pipe (the child died), an unreadable line
-        logger.info("xlsx read by openpyxl: child failed (%r)", exc)
+        first = {"fallback": repr(exc)}
+    if isinstance(first, dict) and isinstance(first.get("rows"), int) and isinstance(first.get("left"), int):
+        return first["rows"], first["left"]
+    if isinstance(first, dict) and "fallback" in first:
+        logger.info("xlsx read by openpyxl: %s", first["fallback"])
         return None
-    if not isinstance(first, dict) or not isinstance(first.get("rows"), int):
-        reason = first.get("fallback") if isinstance(first, dict) else f"exit {process.wait()}"
-        logger.info("xlsx read by openpyxl: %s", reason)
-        return None
-    return int(first["rows"])
+    # No answer at all: a limit, or a child that cannot run (python-calamine or antq not importable
+    # by an isolated interpreter), which would leave every import on the slow path: say so.
+    logger.warning(
+        "xlsx reader child ended without an answer (exit %s); openpyxl reads the file", process.wait()
+    )
+    return None
 
 
-def _rows(process: subprocess.Popen[bytes]) -> Iterator[Sequence[Any]]:
-    for chunk in _lines(process):
-        if isinstance(chunk, dict):
-            if chunk.get("end"):
-                return
-            break
-        yield from chunk
-    # The child stopped before its last line: a limit reached while reading.
-    raise ValueError(f"xlsx reader stopped (exit {process.wait()})")
+def _rows(process: subprocess.Popen[bytes], left: int) -> Iterator[Sequence[Any]]:
+    padding = [None] * left
+    while True:
+        try:
+            chunk = _line(process)
+        except ValueError as exc:
+            raise ReaderStopped(str(exc)) from exc
+        if isinstance(chunk, list):
+            for row in chunk:
+                yield [*padding, *row] if padding else row
+            continue
+        if isinstance(chunk, dict) and chunk.get("end"):
+            return
+        reason = chunk.get("fallback") if isinstance(chunk, dict) else f"exit {process.wait()}"
+        raise ReaderStopped(str(reason))

@@ -64,7 +64,7 @@ from antq.audit.services import diff
 from antq.core.errors import DomainError
 from antq.core.text import fold
 from antq.core.xlsx import guarded_rows
-from antq.core.xlsx_fast import fast_rows
+from antq.core.xlsx_fast import ReaderStopped, fast_rows
 from antq.org.choices import (
     UNIT_KINDS,
     UNIT_PARENT_KINDS,
@@ -338,25 +338,28 @@ def delete_stored_file(name: str) -> None:
 
 
 @contextmanager
-def open_rows(name: str) -> Iterator[tuple[int | None, Iterator[Sequence[Any]]]]:
-    """(estimated row count or None, rows from the header on) of a stored upload."""
+def open_rows(name: str, *, fast: bool = True) -> Iterator[tuple[int | None, Iterator[Sequence[Any]]]]:
+    """(estimated row count or None, rows from the header on) of a stored upload.
+
+    An .xlsx is read by calamine in a child process (core.xlsx_fast) unless `fast` is False or the
+    child gives up before the first row; openpyxl's streaming reader reads it otherwise.
+    """
     with default_storage.open(name, "rb") as stored:
         fh = getattr(stored, "file", stored)  # the real file object: zipfile and io want one
         if name.endswith(".xlsx"):
-            yield from _xlsx_rows(fh)
+            yield from _xlsx_rows(fh, fast=fast)
         else:
             yield from _csv_rows(fh)
 
 
-def _xlsx_rows(fh: Any) -> Iterator[tuple[int | None, Iterator[Sequence[Any]]]]:
+def _xlsx_rows(fh: Any, *, fast: bool) -> Iterator[tuple[int | None, Iterator[Sequence[Any]]]]:
     from openpyxl import load_workbook
 
-    # calamine in a child process with limits (core.xlsx_fast); openpyxl's streaming reader for a
-    # file the child could not read (tests/units/test_import_readers.py).
-    with fast_rows(fh) as fast:
-        if fast is not None:
-            yield fast
-            return
+    if fast:
+        with fast_rows(fh) as found:
+            if found is not None:
+                yield found
+                return
     try:
         workbook = load_workbook(fh, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a broken file
@@ -620,13 +623,23 @@ def _layout(header: Sequence[Any], plan: ImportPlan) -> list[tuple[int, Column]]
 
 def read_file(name: str, *, progress: ProgressFn, start: int = 0, end: int = 60) -> ParsedFile:
     """Read and check every row of a stored upload, without touching the database."""
+    try:
+        return _read_file(name, progress=progress, start=start, end=end, fast=True)
+    except ReaderStopped as exc:
+        # The fast reader's child stopped part way (a limit, a row too long): from the start again,
+        # with openpyxl.
+        logger.warning("fast xlsx reader stopped (%s); reading %s again with openpyxl", exc, name)
+        return _read_file(name, progress=progress, start=start, end=end, fast=False)
+
+
+def _read_file(name: str, *, progress: ProgressFn, start: int, end: int, fast: bool) -> ParsedFile:
     plan = ImportPlan()
     rows: list[ParsedRow] = []
     layout: list[tuple[int, Column]] = []
     first_row: dict[str, int] = {}
     max_rows = settings.IMPORT_MAX_ROWS
     try:
-        with open_rows(name) as (estimate, source):
+        with open_rows(name, fast=fast) as (estimate, source):
             for number, cells in enumerate(source, start=1):
                 if number == 1:
                     layout = _layout(cells, plan)

@@ -7,7 +7,7 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,7 @@ def _varied(book: Workbook) -> None:
     sheet["D6"] = datetime(2025, 7, 1, 8, 30)  # noqa: DTZ001 - a spreadsheet cell has no time zone
     sheet["E6"] = "  khoảng trắng  "
     sheet["F6"] = 0
+    sheet["G6"] = time(8, 30)
     sheet["H9"] = "xa"
     book.create_sheet("Hướng dẫn")["A1"] = "a second sheet is not read"
 
@@ -78,6 +79,7 @@ def test_both_readers_give_the_import_the_same_cells() -> None:
     assert fast[2][2:4] == ["Mã", "Tên có dấu: Thôn Bắc Hà"]  # row 3, column C
     assert fast[3][2:6] == ["12345", "2.5", "có", "không"]
     assert fast[5][2:4] == ["2025-07-01", "2025-07-01 08:30:00"]
+    assert fast[5][6] == "08:30:00"
 
 
 def test_the_first_worksheet_is_read_even_behind_a_chart_sheet() -> None:
@@ -88,7 +90,12 @@ def test_the_first_worksheet_is_read_even_behind_a_chart_sheet() -> None:
     assert _fast_texts(_workbook_bytes(fill)) == [["first"]]
 
 
-def test_a_cell_far_away_ends_the_child_not_the_worker() -> None:
+def _killed(caplog: pytest.LogCaptureFixture) -> bool:
+    """The child ended by a signal (its limit), not by failing to start (exit 1)."""
+    return any(re.search(r"without an answer \(exit -\d+\)", r.getMessage()) for r in caplog.records)
+
+
+def test_a_cell_far_away_ends_the_child_not_the_worker(caplog: pytest.LogCaptureFixture) -> None:
     """calamine allocates the whole A1:XFD1048576 rectangle: the child dies of its memory limit."""
 
     def fill(book: Workbook) -> None:
@@ -96,6 +103,7 @@ def test_a_cell_far_away_ends_the_child_not_the_worker() -> None:
         book.active["XFD1048576"] = "y"
 
     assert _fast(_workbook_bytes(fill)) is None
+    assert _killed(caplog)
 
 
 def test_the_memory_limit_decides(settings: Any) -> None:
@@ -104,8 +112,8 @@ def test_the_memory_limit_decides(settings: Any) -> None:
         book.active["AF250000"] = "y"  # 8 million cells: a few hundred MB in calamine
 
     content = _workbook_bytes(fill)
-    assert _fast(content) is not None
-    settings.IMPORT_READER_MAX_MB = 200
+    assert _fast(content) is not None  # within the default limit
+    settings.IMPORT_READER_MAX_MB = 100
     assert _fast(content) is None
 
 
@@ -140,10 +148,12 @@ def _two_cells(book: Workbook) -> None:
     ],
     ids=["second-r", "lt-in-value", "empty-prefix"],
 )
-def test_crafted_far_positions_end_the_child_not_the_worker(change: Any) -> None:
+def test_crafted_far_positions_end_the_child_not_the_worker(
+    change: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     content = _rewritten(_workbook_bytes(_two_cells), change)
-    found = _fast(content)
-    assert found is None
+    assert _fast(content) is None
+    assert _killed(caplog)
 
 
 def _with_error_cell() -> bytes:
@@ -178,6 +188,40 @@ def test_the_row_count_is_announced_before_the_rows() -> None:
     assert found[0] == len(found[1]) == 9
 
 
+def _long_row_file() -> bytes:
+    def fill(book: Workbook) -> None:
+        sheet = book.active
+        sheet.append(list(importing.HEADERS[:4]))
+        for n in range(1, 40):
+            sheet.append([f"KDC-{n:03d}", "x" * (40_000 if n == 30 else 10), "Khu dân cư", "X00001"])
+
+    # openpyxl cuts text at Excel's limit when it writes; a file made otherwise may hold more.
+    return _rewritten(_workbook_bytes(fill), lambda xml: xml.replace(b"x" * 32_767, b"x" * 40_000))
+
+
+def test_text_longer_than_excel_allows_stops_the_child_after_its_rows() -> None:
+    with pytest.raises(xlsx_fast.ReaderStopped, match="long text"):
+        _fast(_long_row_file())
+
+
+def test_a_line_too_long_stops_the_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(xlsx_fast, "MAX_LINE", 200)
+    with pytest.raises(xlsx_fast.ReaderStopped, match="longer than 200 bytes"):
+        _fast(_workbook_bytes(_varied))
+
+
+def test_a_stopped_child_makes_the_import_read_the_file_again_with_openpyxl(
+    settings: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    name = _stored(tmp_path, _long_row_file())
+    parsed = importing.read_file(name, progress=lambda percent, phrase: None)
+    assert "again with openpyxl" in caplog.text
+    assert parsed.plan.total_rows == 39  # every row, once
+    assert [row.row for row in parsed.rows] == list(range(2, 41))
+    assert [row.row for row in parsed.rows if row.errors] == [31]  # the 40,000 characters, from openpyxl
+
+
 def _stored(media: Path, content: bytes) -> str:
     (media / "imports").mkdir(parents=True, exist_ok=True)
     (media / "imports" / "f.xlsx").write_bytes(content)
@@ -192,6 +236,8 @@ def _import_rows(name: str) -> list[Sequence[Any]]:
 def test_the_import_reads_an_ordinary_file_with_calamine(
     settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Also proves the child starts as deployed: an isolated interpreter (`-I`) has no current
+    directory on its path, so `antq` must be importable as installed."""
     settings.MEDIA_ROOT = tmp_path
     name = _stored(tmp_path, _workbook_bytes(_two_cells))
 
